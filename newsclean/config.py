@@ -1,0 +1,65 @@
+"""One frozen Config: the rule selection, the user's rule files and the settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from .rules import Catalog, Rule, load_catalog
+from .rules.matcher import Matcher
+from .rules.select import resolve
+from .settings import Settings
+
+
+@dataclass(frozen=True)
+class Config:
+    """How to clean. Immutable, hashable and picklable, so it travels to workers.
+
+    ``select``/``ignore``/``extend_select`` take rule codes, code prefixes, group
+    names or rule names (``ALL`` selects everything). ``rule_files`` are extra
+    TOML rule packs in the built-in format.
+    """
+
+    select: tuple[str, ...] = ("ALL",)
+    ignore: tuple[str, ...] = ()
+    extend_select: tuple[str, ...] = ()
+    rule_files: tuple[str, ...] = ()
+    settings: Settings = field(default_factory=Settings)
+
+    def with_options(self, **overrides: Any) -> "Config":
+        """A copy with some fields replaced; settings fields may be given by name too."""
+        setting_names = set(Settings.__dataclass_fields__)
+        own = {k: v for k, v in overrides.items() if k not in setting_names}
+        sets = {k: v for k, v in overrides.items() if k in setting_names}
+        for key in ("select", "ignore", "extend_select", "rule_files"):
+            if key in own and own[key] is not None:
+                own[key] = tuple(str(x) for x in own[key])
+        cfg = replace(self, **own) if own else self
+        if sets:
+            cfg = replace(cfg, settings=replace(cfg.settings, **sets))
+        return cfg
+
+    def compiled(self) -> "CompiledConfig":
+        """The catalog, enabled rules and matcher for this config (built once, then cached)."""
+        return _compile(self.select, self.ignore, self.extend_select, self.rule_files)
+
+
+@dataclass(frozen=True)
+class CompiledConfig:
+    catalog: Catalog
+    enabled: tuple[Rule, ...]
+    enabled_codes: frozenset[str]
+    matcher: Matcher
+
+
+@lru_cache(maxsize=32)
+def _compile(select: tuple[str, ...], ignore: tuple[str, ...], extend_select: tuple[str, ...],
+             rule_files: tuple[str, ...]) -> CompiledConfig:
+    catalog = load_catalog(Path(f) for f in rule_files)
+    enabled = resolve(catalog, select, ignore, extend_select)
+    return CompiledConfig(catalog, enabled, frozenset(r.code for r in enabled), Matcher(enabled))
+
+
+DEFAULT = Config()

@@ -1,0 +1,123 @@
+"""The one code path: split a page into lines, run the passes in order, assemble.
+
+Every pass sees the same :class:`Page` and removes lines only through
+:meth:`Page.drop`, which records a :class:`~newsclean.model.Decision` with the
+rule's code and the pass's name. A rule that is not selected never removes
+anything. ``clean()`` is ``clean_and_explain().text``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Callable
+
+from .config import DEFAULT, CompiledConfig, Config
+from .model import Decision, Result
+from .rules import line_key
+from .settings import Settings
+
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+
+
+class Page:
+    """The working state of one text while the passes run (private to a run)."""
+
+    __slots__ = ("lines", "keys", "nwords", "removed", "notes", "compiled", "settings", "language", "_rules")
+
+    def __init__(self, lines: list[str], compiled: CompiledConfig, settings: Settings) -> None:
+        self.lines = lines
+        self.keys = [line_key(x) for x in lines]
+        self.nwords = [len(k.split()) for k in self.keys]
+        self.removed: list[Decision | None] = [None] * len(lines)
+        self.notes: list[str] = []
+        self.compiled = compiled
+        self.settings = settings
+        self.language: str | None = None
+        self._rules = {r.code: r for r in compiled.enabled}
+
+    def enabled(self, code: str) -> bool:
+        return code in self._rules
+
+    def is_blank(self, i: int) -> bool:
+        return not self.keys[i] and not self.lines[i].strip()
+
+    def is_kept(self, i: int) -> bool:
+        return self.removed[i] is None and not self.is_blank(i)
+
+    def kept(self) -> list[int]:
+        """Indices of the non-blank lines no pass has removed yet."""
+        return [i for i in range(len(self.lines)) if self.is_kept(i)]
+
+    def drop(self, i: int, code: str, stage: str, detail: str = "") -> bool:
+        """Remove line ``i`` by rule ``code``; False if the rule is off or the line is gone."""
+        rule = self._rules.get(code)
+        if rule is None or self.removed[i] is not None or self.is_blank(i):
+            return False
+        self.removed[i] = Decision(i + 1, self.lines[i], code, rule.name, stage, detail)
+        return True
+
+    def undo(self, stage: str) -> int:
+        """Withdraw every decision of one pass (used by the safety valve)."""
+        n = 0
+        for i, d in enumerate(self.removed):
+            if d is not None and d.stage == stage:
+                self.removed[i] = None
+                n += 1
+        return n
+
+
+Pass = Callable[[Page], None]
+
+
+def _passes() -> tuple[tuple[str, Pass], ...]:
+    from .passes import PASSES
+
+    return PASSES
+
+
+def split_lines(text: str) -> tuple[list[str], str]:
+    """Lines without their breaks, and the newline the output should use.
+
+    ``\\r\\n``, lone ``\\r`` and ``\\n`` all end a line; the output keeps CRLF when
+    the input's first line break is CRLF, and uses ``\\n`` otherwise.
+    """
+    first = _NEWLINE.search(text)
+    newline = "\r\n" if first is not None and first.group() == "\r\n" else "\n"
+    lines = _NEWLINE.split(text)
+    if lines and lines[-1] == "":
+        lines.pop()
+    return lines, newline
+
+
+def assemble(page: Page, newline: str = "\n") -> str:
+    """Kept lines in order, trailing spaces stripped; each removed gap at most one blank line."""
+    out: list[str] = []
+    pending_blanks = 0
+    gap_removed = False
+    for i, line in enumerate(page.lines):
+        if page.removed[i] is not None:
+            gap_removed = True
+        elif page.is_blank(i):
+            pending_blanks += 1
+        else:
+            if out:
+                blanks = min(pending_blanks, 1) if gap_removed else pending_blanks
+                out.extend([""] * blanks)
+            out.append(line.rstrip())
+            pending_blanks = 0
+            gap_removed = False
+    return newline.join(out) + newline if out else ""
+
+
+def run(text: str, config: Config | None = None) -> Result:
+    cfg = config or DEFAULT
+    compiled = cfg.compiled()
+    lines, newline = split_lines(text)
+    page = Page(lines, compiled, cfg.settings)
+    for _name, fn in _passes():
+        fn(page)
+    decisions = tuple(d for d in page.removed if d is not None)
+    return Result(
+        text=assemble(page, newline), decisions=decisions, lines_in=len(lines),
+        notes=tuple(page.notes), language=page.language, newline=newline,
+    )
