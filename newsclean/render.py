@@ -1,0 +1,158 @@
+"""Human-readable output: explanations, diffs, statistics and rule documentation.
+
+Plain text when the stream is not a terminal or ``NO_COLOR`` is set; rich
+tables and colours on a terminal. ``rich`` is imported only when colour is used.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from collections import Counter
+from typing import IO, Iterable, Sequence
+
+from .model import Decision
+from .rules import Catalog, Rule
+
+
+def use_color(stream: IO[str]) -> bool:
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+def _console(stream: IO[str]):  # -> rich.console.Console
+    from rich.console import Console
+
+    return Console(file=stream, highlight=False, soft_wrap=True, force_terminal=True)
+
+
+def explain(label: str, decisions: Sequence[Decision], notes: Sequence[str], stream: IO[str], color: bool) -> None:
+    """One line per removed line: ``label:LINE: CODE rule-name  text``."""
+    if color:
+        from rich.markup import escape
+
+        con = _console(stream)
+        for d in decisions:
+            detail = f" [dim]({escape(d.detail)})[/]" if d.detail else ""
+            con.print(
+                f"[bold]{escape(label)}[/]:[cyan]{d.lineno}[/]: [red bold]{d.code}[/] [yellow]{d.name}[/]{detail}"
+                f"  [dim]{escape(_short(d.line))}[/]"
+            )
+        for n in notes:
+            con.print(f"[bold]{escape(label)}[/]: [magenta]note[/]: {escape(n)}")
+        return
+    out = []
+    for d in decisions:
+        detail = f" ({d.detail})" if d.detail else ""
+        out.append(f"{label}:{d.lineno}: {d.code} {d.name}{detail}  {_short(d.line)}\n")
+    out.extend(f"{label}: note: {n}\n" for n in notes)
+    stream.write("".join(out))
+
+
+def _short(line: str, width: int = 100) -> str:
+    line = " ".join(line.split())
+    return line if len(line) <= width else line[: width - 1] + "…"
+
+
+def diff(label: str, before: str, after: str, color: bool) -> str:
+    """A unified diff of the page before and after cleaning."""
+    lines = list(difflib.unified_diff(
+        before.splitlines(keepends=True), after.splitlines(keepends=True),
+        fromfile=f"{label}", tofile=f"{label} (cleaned)",
+    ))
+    text = "".join(x if x.endswith("\n") else x + "\n" for x in lines)
+    if not color:
+        return text
+    colored = []
+    for x in text.splitlines(keepends=True):
+        if x.startswith(("+++", "---")):
+            colored.append(f"\x1b[1m{x.rstrip(chr(10))}\x1b[0m\n")
+        elif x.startswith("@@"):
+            colored.append(f"\x1b[36m{x.rstrip(chr(10))}\x1b[0m\n")
+        elif x.startswith("-"):
+            colored.append(f"\x1b[31m{x.rstrip(chr(10))}\x1b[0m\n")
+        elif x.startswith("+"):
+            colored.append(f"\x1b[32m{x.rstrip(chr(10))}\x1b[0m\n")
+        else:
+            colored.append(x)
+    return "".join(colored)
+
+
+def stats(counts: Counter[str], catalog: Catalog, stream: IO[str], color: bool, *, files: int = 0, failed: int = 0) -> None:
+    """Lines removed per rule, most first, with a total."""
+    rows = []
+    for code, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+        rule = catalog.by_code(code)
+        rows.append((code, rule.name if rule else "?", rule.group if rule else "?", n))
+    total = sum(counts.values())
+    footer = f"{total} lines removed" + (f" from {files} file(s)" if files else "") + (f", {failed} failed" if failed else "")
+    if color:
+        from rich.table import Table
+
+        table = Table(title="Lines removed per rule", title_justify="left")
+        for col, just in (("code", "left"), ("rule", "left"), ("group", "left"), ("lines", "right")):
+            table.add_column(col, justify=just)  # type: ignore[arg-type]
+        for code, name, group, n in rows:
+            table.add_row(code, name, group, str(n))
+        con = _console(stream)
+        con.print(table)
+        con.print(footer)
+        return
+    out = [f"{code:7} {n:7}  {name} ({group})\n" for code, name, group, n in rows]
+    out.append(footer + "\n")
+    stream.write("".join(out))
+
+
+def rules_table(rules: Iterable[Rule], enabled: set[str], stream: IO[str], color: bool) -> None:
+    rules = list(rules)
+    if color:
+        from rich.table import Table
+
+        table = Table(title=f"{len(rules)} rules", title_justify="left")
+        for col in ("code", "name", "group", "on", "summary"):
+            table.add_column(col, overflow="fold")
+        for r in rules:
+            table.add_row(r.code, r.name, r.group, "✓" if r.code in enabled else "", r.summary)
+        _console(stream).print(table)
+        return
+    stream.write("".join(
+        f"{r.code}\t{r.name}\t{r.group}\t{'on' if r.code in enabled else 'off'}\t{r.summary}\n" for r in rules
+    ))
+
+
+def rule_doc(rule: Rule, stream: IO[str], color: bool) -> None:
+    """The documentation of one rule, in fixed sections."""
+    parts = [f"{rule.code} {rule.name}", "", f"Group: {rule.group}    Source: {rule.source}", "",
+             "What it removes", f"  {rule.summary}", "", "Why", f"  {rule.why}"]
+    if rule.kind == "pattern":
+        if rule.exact:
+            parts += ["", f"Whole-line phrases ({len(rule.exact)})", "  " + "; ".join(rule.exact)]
+        if rule.patterns:
+            parts += ["", f"Patterns (whole normalised line, lines of at most {rule.max_words} words)"]
+            parts += [f"  {p}" for p in rule.patterns]
+        parts += ["", "Examples it drops"] + [f"  - {x}" for x in rule.drops]
+        parts += ["", "Examples it keeps"] + [f"  + {x}" for x in rule.keeps]
+    elif rule.page:
+        parts += ["", "Example (- removed by this rule, + kept)"] + [f"  {x}" for x in rule.page.strip("\n").splitlines()]
+    text = "\n".join(parts) + "\n"
+    if color:
+        from rich.markup import escape
+
+        con = _console(stream)
+        for i, line in enumerate(text.splitlines()):
+            if i == 0:
+                con.print(f"[bold red]{escape(line)}[/]")
+            elif line and not line.startswith(" ") and not line.startswith("Group:"):
+                con.print(f"[bold]{escape(line)}[/]")
+            elif line.startswith("  - "):
+                con.print(f"[red]{escape(line)}[/]")
+            elif line.startswith("  + "):
+                con.print(f"[green]{escape(line)}[/]")
+            else:
+                con.print(escape(line))
+        return
+    stream.write(text)
