@@ -132,7 +132,7 @@ def clean_command(inputs: tuple[str, ...], output: Path | None, in_place: bool, 
     config = _build_config(select, ignore, extend_select, rule_files, favor=favor)
     stdin_bytes = None
     if not inputs or "-" in inputs:
-        stdin = click.get_binary_stream("stdin")
+        stdin = sys.stdin.buffer
         if not inputs and stdin.isatty():
             raise click.UsageError("no input: give FILE, DIR or - (or pipe text in); see --help")
         stdin_bytes = stdin.read()
@@ -145,8 +145,8 @@ def clean_command(inputs: tuple[str, ...], output: Path | None, in_place: bool, 
         force=force or in_place, skip_existing=skip_existing, backup_suffix=backup_suffix,
         keep_text=show_diff,
     )
-    err = click.get_text_stream("stderr")
-    out = click.get_binary_stream("stdout")
+    err = sys.stderr
+    out = sys.stdout.buffer
     err_color = render.use_color(err)
     totals: Counter[str] = Counter()
     n_files = 0
@@ -203,7 +203,7 @@ def rules_command(select: tuple[str, ...], ignore: tuple[str, ...], extend_selec
                  "summary": r.summary, "source": r.source} for r in rules]
         click.echo(json.dumps(rows, ensure_ascii=False, indent=1))
         return
-    out = click.get_text_stream("stdout")
+    out = sys.stdout
     render.rules_table(rules, set(compiled.enabled_codes), out, render.use_color(out))
 
 
@@ -225,7 +225,7 @@ def rule_command(ident: str, rule_files: tuple[str, ...]) -> None:
     rule = config.compiled().catalog.find(ident)
     if rule is None:
         raise click.UsageError(f"no rule {ident!r}; `newsclean rules` lists them")
-    out = click.get_text_stream("stdout")
+    out = sys.stdout
     render.rule_doc(rule, out, render.use_color(out))
 
 
