@@ -7,6 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from .repeats import RepeatTable
 from .rules import Catalog, Rule, load_catalog
 from .rules.matcher import Matcher
 from .rules.select import resolve
@@ -19,7 +20,8 @@ class Config:
 
     ``select``/``ignore``/``extend_select`` take rule codes, code prefixes, group
     names or rule names (``ALL`` selects everything). ``rule_files`` are extra
-    TOML rule packs in the built-in format.
+    TOML rule packs in the built-in format. ``repeats`` is a table of lines
+    learned to be furniture from a batch (see :mod:`newsclean.repeats`).
     """
 
     select: tuple[str, ...] = ("ALL",)
@@ -27,6 +29,7 @@ class Config:
     extend_select: tuple[str, ...] = ()
     rule_files: tuple[str, ...] = ()
     settings: Settings = field(default_factory=Settings)
+    repeats: RepeatTable | None = None
 
     def with_options(self, **overrides: Any) -> "Config":
         """A copy with some fields replaced; settings fields may be given by name too."""

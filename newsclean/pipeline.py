@@ -13,6 +13,7 @@ from typing import Callable
 
 from .config import DEFAULT, CompiledConfig, Config
 from .model import Decision, Result
+from .repeats import RepeatTable
 from .rules import line_key
 from .settings import Settings
 
@@ -22,9 +23,10 @@ _NEWLINE = re.compile(r"\r\n|\r|\n")
 class Page:
     """The working state of one text while the passes run (private to a run)."""
 
-    __slots__ = ("lines", "keys", "nwords", "removed", "notes", "compiled", "settings", "language", "_rules")
+    __slots__ = ("lines", "keys", "nwords", "removed", "notes", "compiled", "settings", "language", "repeats", "_rules")
 
-    def __init__(self, lines: list[str], compiled: CompiledConfig, settings: Settings) -> None:
+    def __init__(self, lines: list[str], compiled: CompiledConfig, settings: Settings,
+                 repeats: RepeatTable | None = None) -> None:
         self.lines = lines
         self.keys = [line_key(x) for x in lines]
         self.nwords = [len(k.split()) for k in self.keys]
@@ -33,6 +35,7 @@ class Page:
         self.compiled = compiled
         self.settings = settings
         self.language: str | None = None
+        self.repeats = repeats
         self._rules = {r.code: r for r in compiled.enabled}
 
     def enabled(self, code: str) -> bool:
@@ -113,7 +116,7 @@ def run(text: str, config: Config | None = None) -> Result:
     cfg = config or DEFAULT
     compiled = cfg.compiled()
     lines, newline = split_lines(text)
-    page = Page(lines, compiled, cfg.settings)
+    page = Page(lines, compiled, cfg.settings, cfg.repeats)
     for _name, fn in _passes():
         fn(page)
     decisions = tuple(d for d in page.removed if d is not None)

@@ -6,6 +6,7 @@ import pytest
 
 from newsclean import clean_and_explain
 from newsclean.config import Config
+from newsclean.repeats import RepeatTable
 from newsclean.rules import builtin_catalog, line_key
 
 CATALOG = builtin_catalog()
@@ -50,7 +51,13 @@ def _example_page(rule):
 def test_pass_rule_example_page(rule):
     assert rule.page.strip(), f"{rule.code} needs an example page"
     text, want_drop, want_keep = _example_page(rule)
-    result = clean_and_explain(text)
+    config = Config()
+    if rule.group == "repeats":
+        # the marked lines are the ones the batch saw in every document
+        lines = text.splitlines()
+        table = RepeatTable({line_key(lines[n - 1]): 20 for n in want_drop | want_keep}, 20)
+        config = Config(repeats=table)
+    result = clean_and_explain(text, config)
     by_line = {d.lineno: d.code for d in result.decisions}
     for n in want_drop:
         assert by_line.get(n) == rule.code, f"line {n} of {rule.code}'s example should be dropped by it"

@@ -6,8 +6,9 @@ with the code of one of its rules; the pass's name is recorded as the stage.
 
 from __future__ import annotations
 
-from . import patterns
+from . import patterns, repeats
 
 PASSES = (
     ("patterns", patterns.run),
+    ("repeats", repeats.run),
 )
