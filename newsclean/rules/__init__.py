@@ -100,66 +100,193 @@ _RULE_FIELDS = {
     "exact": list, "patterns": list, "max_words": int, "drops": list, "keeps": list,
     "page": str, "group": str,
 }
+_GROUP_FIELDS = ("name", "title", "prefix")
+_TYPE_NAMES = {str: "a string", list: "a list of strings", int: "an integer"}
+_TOML_TYPE_NAMES = {
+    str: "a string", int: "an integer", float: "a number", bool: "a boolean", list: "a list",
+    dict: "a table",
+}
+
+# Limits on a user's rule file: far above any real rule pack, low enough that a
+# careless or hostile file cannot exhaust memory or time while it is checked.
+MAX_RULE_FILE_BYTES = 1 << 20
+MAX_RULES_PER_FILE = 2000
+MAX_ITEMS_PER_FIELD = 5000
+MAX_TEXT_CHARS = 2000  # summary, why, an example, a phrase
+MAX_PATTERN_CHARS = 1000
+MAX_PAGE_CHARS = 20000
+# Matching a rule's own examples while the file is checked is bounded too.
+EXAMPLE_TIMEOUT_SECONDS = 0.5
+RESERVED_PREFIX = "NC"
+PREFIX_RE = re.compile(r"[A-Z]{1,4}\d{0,3}")
+USER_CODE_RE = re.compile(r"[A-Z]{1,4}\d{2,4}")
 
 
 def _fail(source: str, where: str, message: str) -> RuleFileError:
     return RuleFileError(f"{source}: {where}: {message}" if where else f"{source}: {message}")
 
 
+def _show(value: object, limit: int = 60) -> str:
+    """A short, one-line repr of a user's value for an error message."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 4] + "...'"
+
+
+def _type_name(value: object) -> str:
+    for t, name in _TOML_TYPE_NAMES.items():
+        if type(value) is t:
+            return name
+    return type(value).__name__
+
+
+def _rule_label(r: object, i: int) -> str:
+    code = r.get("code") if isinstance(r, dict) else None
+    if isinstance(code, str) and USER_CODE_RE.fullmatch(code):
+        return f"rule {code}"
+    return f"rule #{i}"
+
+
+def _check_fields(r: dict[str, Any], source: str, label: str, user: bool) -> None:
+    """Types, emptiness, sizes and line breaks of every field of one rule."""
+    for key, value in r.items():
+        want = _RULE_FIELDS.get(key)
+        if want is None:
+            raise _fail(source, label, f"unknown field {_show(key)} (known: {', '.join(sorted(_RULE_FIELDS))})")
+        if not isinstance(value, want) or (want is int and isinstance(value, bool)):
+            raise _fail(source, label, f"field '{key}' must be {_TYPE_NAMES[want]}, not {_type_name(value)}")
+        if want is str:
+            limit = MAX_PAGE_CHARS if key == "page" else MAX_TEXT_CHARS
+            if user and len(value) > limit:
+                raise _fail(source, label, f"field '{key}' is too long ({len(value)} characters; limit {limit})")
+            if key != "page" and not value.strip():
+                raise _fail(source, label, f"field '{key}' is empty")
+        if want is list:
+            if user and len(value) > MAX_ITEMS_PER_FIELD:
+                raise _fail(source, label, f"field '{key}' has too many entries ({len(value)}; limit {MAX_ITEMS_PER_FIELD})")
+            for n, x in enumerate(value, 1):
+                if not isinstance(x, str):
+                    raise _fail(source, label, f"field '{key}' must be a list of strings (entry {n} is {_type_name(x)})")
+                if not x.strip():
+                    raise _fail(source, label, f"field '{key}' entry {n} is empty")
+                limit = MAX_PATTERN_CHARS if key == "patterns" else MAX_TEXT_CHARS
+                if user and len(x) > limit:
+                    raise _fail(source, label, f"field '{key}' entry {n} is too long ({len(x)} characters; limit {limit})")
+                if key != "patterns" and ("\n" in x or "\r" in x):
+                    raise _fail(source, label, f"field '{key}' entry {n} {_show(x)} spans several lines; give one line per entry")
+
+
+def _compile_pattern(engine: Any, p: str, source: str, label: str) -> Any:
+    try:
+        rx = engine.compile(p)
+    except Exception as exc:  # re.error / regex.error, or anything else the engine raises
+        reason = str(exc) or type(exc).__name__
+        raise _fail(source, label, f"pattern {_show(p)} does not compile: {reason}") from None
+    if rx.groups:
+        raise _fail(source, label, f"pattern {_show(p)}: use non-capturing groups (?:...)")
+    return rx
+
+
+def _user_rule_hits(rule: "Rule", compiled: list[Any], line: str) -> bool:
+    """Whether ``rule`` alone removes ``line`` (its phrases, or a pattern within max_words)."""
+    key = line_key(line)
+    if not key:
+        return False
+    if key in rule.exact:
+        return True
+    if len(key.split()) > rule.max_words:
+        return False
+    return any(rx.fullmatch(key, timeout=EXAMPLE_TIMEOUT_SECONDS) for rx in compiled)
+
+
+def _check_examples(rule: "Rule", compiled: list[Any], source: str, label: str) -> None:
+    """A user's rule must drop its ``drops`` and keep its ``keeps``, without timing out."""
+    for field_name, want in (("drops", True), ("keeps", False)):
+        for x in getattr(rule, field_name):
+            try:
+                hit = _user_rule_hits(rule, compiled, x)
+            except TimeoutError:
+                raise _fail(source, label, f"a pattern takes too long on the example {_show(x)} in '{field_name}' "
+                                           "(it backtracks catastrophically; simplify it)") from None
+            if hit != want:
+                what = "does not drop" if want else "drops"
+                why = ""
+                if want and len(line_key(x).split()) > rule.max_words:
+                    why = f" (it has more than max_words = {rule.max_words} words)"
+                raise _fail(source, label, f"the rule {what} its own example {_show(x)} in '{field_name}'{why}")
+
+
 def parse_rules(data: dict[str, Any], source: str, *, compile_with: Any = None) -> tuple[Group, list[Rule]]:
     """Validate the parsed TOML of one rule file and build its rules.
 
     ``compile_with`` is the regex module used to check that patterns compile
-    (``re`` for built-in rules, ``regex`` for a user's).
+    (``re`` for built-in rules, ``regex`` for a user's). A user's file is held to
+    size limits, may not use the built-in ``NC`` prefix, and each of its rules
+    must drop its own ``drops`` examples and keep its ``keeps``.
     """
     engine = compile_with or re
+    user = source != "built-in"
+    if not isinstance(data, dict):
+        raise _fail(source, "", "must be a TOML document with a [group] table and [[rule]] entries")
     g = data.get("group")
     if not isinstance(g, dict):
         raise _fail(source, "", "missing [group] table (name, title, prefix)")
-    for key in ("name", "title", "prefix"):
-        if not isinstance(g.get(key), str) or not g[key]:
+    for key in _GROUP_FIELDS:
+        if not isinstance(g.get(key), str) or not g[key].strip():
             raise _fail(source, "[group]", f"field '{key}' must be a non-empty string")
+    unknown_group = set(g) - set(_GROUP_FIELDS)
+    if unknown_group:
+        raise _fail(source, "[group]", f"unknown field(s): {', '.join(_show(k) for k in sorted(unknown_group))}")
     if not NAME_RE.fullmatch(g["name"]):
-        raise _fail(source, "[group]", f"name {g['name']!r} must be kebab-case")
+        raise _fail(source, "[group]", f"name {_show(g['name'])} must be kebab-case")
+    if not PREFIX_RE.fullmatch(g["prefix"]):
+        raise _fail(source, "[group]", f"prefix {_show(g['prefix'])} must be 1-4 capital letters and at most 3 digits, like XY or XY1")
+    if user and g["prefix"].startswith(RESERVED_PREFIX):
+        raise _fail(source, "[group]", f"prefix {_show(g['prefix'])}: codes starting with {RESERVED_PREFIX} belong to the built-in rules")
+    if user and len(g["title"]) > MAX_TEXT_CHARS:
+        raise _fail(source, "[group]", f"field 'title' is too long ({len(g['title'])} characters; limit {MAX_TEXT_CHARS})")
     group = Group(g["name"], g["title"], g["prefix"], source)
     unknown_top = set(data) - {"group", "rule"}
     if unknown_top:
-        raise _fail(source, "", f"unknown table(s): {', '.join(sorted(unknown_top))}")
+        raise _fail(source, "", f"unknown table(s): {', '.join(_show(k) for k in sorted(unknown_top))}")
     raw_rules = data.get("rule", [])
     if not isinstance(raw_rules, list) or not raw_rules:
         raise _fail(source, "", "no [[rule]] entries")
+    if user and len(raw_rules) > MAX_RULES_PER_FILE:
+        raise _fail(source, "", f"too many rules ({len(raw_rules)}; limit {MAX_RULES_PER_FILE})")
     rules: list[Rule] = []
+    seen: dict[str, str] = {}
     for i, r in enumerate(raw_rules, 1):
-        label = f"rule {r.get('code', '#' + str(i))}" if isinstance(r, dict) else f"rule #{i}"
+        label = _rule_label(r, i)
         if not isinstance(r, dict):
             raise _fail(source, label, "must be a table")
-        for key, value in r.items():
-            want = _RULE_FIELDS.get(key)
-            if want is None:
-                raise _fail(source, label, f"unknown field '{key}'")
-            if not isinstance(value, want) or (want is int and isinstance(value, bool)):
-                raise _fail(source, label, f"field '{key}' must be a {want.__name__}")
-            if want is list and not all(isinstance(x, str) for x in value):
-                raise _fail(source, label, f"field '{key}' must be a list of strings")
+        _check_fields(r, source, label, user)
         for key in ("code", "name", "summary", "why"):
             if not r.get(key):
                 raise _fail(source, label, f"missing field '{key}'")
         code = r["code"]
         if not CODE_RE.fullmatch(code) and source == "built-in":
             raise _fail(source, label, "code must look like NC123")
-        if not re.fullmatch(r"[A-Z]{1,4}\d{2,4}", code):
-            raise _fail(source, label, "code must be 1-4 capital letters and 2-4 digits, like XY101")
+        if not USER_CODE_RE.fullmatch(code):
+            raise _fail(source, label, f"code must be 1-4 capital letters and 2-4 digits, like XY101 (not {_show(code)})")
         if not code.startswith(group.prefix):
             raise _fail(source, label, f"code must start with the group prefix {group.prefix!r}")
         if not NAME_RE.fullmatch(r["name"]):
-            raise _fail(source, label, f"field 'name' {r['name']!r} must be kebab-case")
+            raise _fail(source, label, f"field 'name' {_show(r['name'])} must be kebab-case")
+        for ident in (code, r["name"]):
+            if ident in seen:
+                raise _fail(source, label, f"{_show(ident)} is used twice in this file (also by {seen[ident]})")
+            seen[ident] = label
         kind = r.get("kind", "pattern")
         if kind not in ("pattern", "pass"):
             raise _fail(source, label, "field 'kind' must be 'pattern' or 'pass'")
-        if kind == "pass" and source != "built-in":
+        if kind == "pass" and user:
             raise _fail(source, label, "only built-in rules can be of kind 'pass'")
         if r.get("group", group.name) != group.name:
             raise _fail(source, label, f"field 'group' must match the file's group {group.name!r}")
+        for x in r.get("exact", []):
+            if not line_key(x):
+                raise _fail(source, label, f"field 'exact' phrase {_show(x)} is empty once normalised "
+                                           "(only spaces, bullets, dashes or brackets)")
         exact = tuple(line_key(x) for x in r.get("exact", []))
         patterns = tuple(r.get("patterns", []))
         if kind == "pattern":
@@ -167,42 +294,49 @@ def parse_rules(data: dict[str, Any], source: str, *, compile_with: Any = None) 
                 raise _fail(source, label, "needs 'exact' phrases or 'patterns'")
             if not r.get("drops"):
                 raise _fail(source, label, "needs at least one example in 'drops'")
-        if any(not x for x in exact):
-            raise _fail(source, label, "field 'exact' has an empty phrase")
-        for p in patterns:
-            try:
-                engine.compile(p)
-            except Exception as exc:  # re.error / regex.error
-                raise _fail(source, label, f"pattern {p!r} does not compile: {exc}") from None
-            if "(?P" in p or re.search(r"(?<!\\)\((?!\?)", p):
-                raise _fail(source, label, f"pattern {p!r}: use non-capturing groups (?:...)")
+        compiled = [_compile_pattern(engine, p, source, label) for p in patterns]
         max_words = r.get("max_words", DEFAULT_MAX_WORDS)
         if not 1 <= max_words <= 400:
-            raise _fail(source, label, "field 'max_words' must be between 1 and 400")
-        rules.append(Rule(
+            raise _fail(source, label, f"field 'max_words' must be between 1 and 400, not {max_words}")
+        rule = Rule(
             code=code, name=r["name"], group=group.name, summary=r["summary"].strip(),
             why=r["why"].strip(), kind=kind, exact=exact, patterns=patterns, max_words=max_words,
             drops=tuple(r.get("drops", [])), keeps=tuple(r.get("keeps", [])),
             page=r.get("page", ""), source=source,
-        ))
+        )
+        if user:
+            _check_examples(rule, compiled, source, label)
+        rules.append(rule)
     return group, rules
 
 
 def load_rule_file(path: str | Path) -> tuple[Group, list[Rule]]:
-    """Load and validate a user's rule file (TOML, same format as the built-ins)."""
+    """Load and validate a user's rule file (TOML, same format as the built-ins).
+
+    The file is only parsed as TOML data: nothing in it is executed.
+    """
     import regex
 
     p = Path(path)
     try:
-        raw = p.read_bytes()
+        with open(p, "rb") as fh:
+            raw = fh.read(MAX_RULE_FILE_BYTES + 1)
+    except IsADirectoryError:
+        raise RuleFileError(f"{p}: cannot read rule file: is a directory") from None
     except OSError as exc:
         raise RuleFileError(f"{p}: cannot read rule file: {exc.strerror or exc}") from None
+    if len(raw) > MAX_RULE_FILE_BYTES:
+        raise RuleFileError(f"{p}: rule file is too large (over {MAX_RULE_FILE_BYTES} bytes)")
     try:
-        data = tomllib.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError:
-        raise RuleFileError(f"{p}: rule file is not UTF-8 text") from None
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise RuleFileError(f"{p}: rule file is not UTF-8 text (byte {exc.start})") from None
+    try:
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise RuleFileError(f"{p}: invalid TOML: {exc}") from None
+    except RecursionError:
+        raise RuleFileError(f"{p}: invalid TOML: nested too deeply") from None
     return parse_rules(data, str(p), compile_with=regex)
 
 
@@ -232,15 +366,25 @@ class Catalog:
         seen_codes = {r.code: r for r in rules}
         seen_names = {r.name: r for r in rules}
         group_names = {g.name for g in groups}
+        group_sources = {g.name: g.source for g in groups}
         for group, new in extra:
             if group.name not in group_names:
+                if group.name in seen_names:
+                    raise RuleFileError(f"{group.source}: [group]: name {group.name!r} is already the name of rule "
+                                        f"{seen_names[group.name].code}; selectors could not tell them apart")
                 groups.append(group)
                 group_names.add(group.name)
+                group_sources[group.name] = group.source
+            elif group.source != "built-in" and group_sources[group.name] == "built-in":
+                raise RuleFileError(f"{group.source}: [group]: name {group.name!r} is a built-in group; choose another name")
             for r in new:
                 if r.code in seen_codes:
                     raise RuleFileError(f"{r.source}: rule {r.code}: code already used by {seen_codes[r.code].source}")
                 if r.name in seen_names:
                     raise RuleFileError(f"{r.source}: rule {r.code}: name {r.name!r} already used by {seen_names[r.name].code}")
+                if r.name in group_names and r.name != r.group:
+                    raise RuleFileError(f"{r.source}: rule {r.code}: name {r.name!r} is already the name of a group; "
+                                        "selectors could not tell them apart")
                 seen_codes[r.code] = seen_names[r.name] = r
                 rules.append(r)
         return Catalog(tuple(groups), tuple(rules))

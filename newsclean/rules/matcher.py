@@ -10,18 +10,55 @@ package and run with a match timeout, so a pathological pattern cannot hang a ru
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
 from . import Rule
 
 USER_TIMEOUT_SECONDS = 0.05
+# After this many timeouts on one page, a user rule is turned off for the rest of that page.
+USER_TIMEOUTS_PER_PAGE = 3
 
 
 @dataclass(frozen=True, slots=True)
 class Match:
+    """The rule that removes a line; or, with ``timed_out``, a user rule that gave up on it.
+
+    ``turned_off`` says that this timeout spent the rule's page budget: it is not
+    tried again on the rest of the page (see :class:`PageBudget`).
+    """
+
     rule: Rule
     timed_out: bool = False
+    turned_off: bool = False
+
+    def note(self, lineno: int) -> str:
+        """The page note for a timed-out match on line ``lineno`` (1-based)."""
+        text = (f"rule {self.rule.code} ({self.rule.source}) timed out on line {lineno} "
+                f"(over {USER_TIMEOUT_SECONDS:g} s); line kept")
+        if self.turned_off:
+            text += f"; rule turned off for the rest of the page after {USER_TIMEOUTS_PER_PAGE} timeouts"
+        return text
+
+
+class PageBudget:
+    """How often each user rule has timed out on one page (one per page, never shared)."""
+
+    __slots__ = ("limit", "timeouts")
+
+    def __init__(self, limit: int = USER_TIMEOUTS_PER_PAGE) -> None:
+        self.limit = limit
+        self.timeouts: dict[str, int] = {}
+
+    def is_off(self, code: str) -> bool:
+        return self.timeouts.get(code, 0) >= self.limit
+
+    def charge(self, code: str) -> bool:
+        """Count one timeout of ``code``; True when this one turns the rule off."""
+        n = self.timeouts.get(code, 0) + 1
+        self.timeouts[code] = n
+        return n == self.limit
 
 
 @dataclass
@@ -30,13 +67,13 @@ class Matcher:
     exact: dict[str, Rule] = field(init=False)
     combined: Any = field(init=False)
     singles: list[tuple[Rule, Any]] = field(init=False)
-    user: list[tuple[Rule, Any]] = field(init=False)
+    user: list[tuple[Rule, list[Any]]] = field(init=False)
     max_words: int = field(init=False)
 
     def __post_init__(self) -> None:
         self.exact = {}
         builtin: list[tuple[Rule, Any]] = []
-        user: list[tuple[Rule, Any]] = []
+        user: list[tuple[Rule, list[Any]]] = []
         for rule in self.rules:
             if rule.kind != "pattern":
                 continue
@@ -49,15 +86,26 @@ class Matcher:
             else:
                 import regex
 
-                user.append((rule, regex.compile("|".join(f"(?:{p})" for p in rule.patterns))))
+                # each pattern on its own: inline flags and comments stay in their pattern
+                user.append((rule, [regex.compile(p) for p in rule.patterns]))
         self.singles = builtin
         self.user = user
         sources = [f"(?:{p})" for r, _ in builtin for p in r.patterns]
         self.combined = re.compile("|".join(sources)) if sources else None
         self.max_words = max((r.max_words for r, _ in builtin + user), default=0)
 
-    def match(self, key: str, nwords: int) -> Match | None:
-        """The first rule (in code order) that removes a line with this key."""
+    def page_budget(self) -> PageBudget:
+        """A fresh timeout budget for the user rules, to pass to :meth:`match` for one page."""
+        return PageBudget()
+
+    def match(self, key: str, nwords: int, budget: PageBudget | None = None) -> Match | None:
+        """The first rule (in code order) that removes a line with this key.
+
+        User rules run under a match timeout. A rule that times out is skipped
+        for this line; if no other rule removes it, the timed-out match is
+        returned (the line is kept). With a ``budget``, a user rule that has
+        timed out ``budget.limit`` times is not tried again.
+        """
         if not key:
             return None
         hit = self.exact.get(key)
@@ -69,12 +117,27 @@ class Matcher:
             for rule, rx in self.singles:
                 if nwords <= rule.max_words and rx.fullmatch(key):
                     return Match(rule)
-        for rule, rx in self.user:
-            if nwords > rule.max_words:
+        gave_up: Match | None = None
+        for rule, patterns in self.user:
+            if nwords > rule.max_words or (budget is not None and budget.is_off(rule.code)):
                 continue
             try:
-                if rx.fullmatch(key, timeout=USER_TIMEOUT_SECONDS):
+                if _fullmatch_any(patterns, key, USER_TIMEOUT_SECONDS):
                     return Match(rule)
             except TimeoutError:
-                return Match(rule, timed_out=True)
-        return None
+                turned_off = budget.charge(rule.code) if budget is not None else False
+                if gave_up is None:
+                    gave_up = Match(rule, timed_out=True, turned_off=turned_off)
+        return gave_up
+
+
+def _fullmatch_any(patterns: list[Any], key: str, seconds: float) -> bool:
+    """Whether one of ``patterns`` matches the whole key; all of them share one time limit."""
+    deadline = time.monotonic() + seconds
+    for rx in patterns:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError("regex timed out")
+        if rx.fullmatch(key, timeout=left):
+            return True
+    return False
