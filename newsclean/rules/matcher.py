@@ -1,9 +1,9 @@
 """Pattern rules compiled once into combined lookups for the hot path.
 
 Literal phrases become one dict from normalised line to rule. The regexes of
-built-in rules are joined into one alternation (no capture groups) that must
-match the whole normalised line; only when it matches are the rules tried one
-by one to name the rule that fired. User rules are compiled with the ``regex``
+built-in rules go into a :class:`~newsclean.rules.index.PatternIndex`, which
+files each pattern by its literal prefix or a literal every match must contain,
+so a line meets only the few patterns that could match it. User rules are compiled with the ``regex``
 package and run with a match timeout, so a pathological pattern cannot hang a run.
 """
 
@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Sequence
 
 from . import Rule
+from .index import PatternIndex
 
 USER_TIMEOUT_SECONDS = 0.05
 # After this many timeouts on one page, a user rule is turned off for the rest of that page.
@@ -65,8 +66,7 @@ class PageBudget:
 class Matcher:
     rules: Sequence[Rule]
     exact: dict[str, Rule] = field(init=False)
-    combined: Any = field(init=False)
-    singles: list[tuple[Rule, Any]] = field(init=False)
+    index: PatternIndex = field(init=False)
     user: list[tuple[Rule, list[Any]]] = field(init=False)
     max_words: int = field(init=False)
 
@@ -88,10 +88,8 @@ class Matcher:
 
                 # each pattern on its own: inline flags and comments stay in their pattern
                 user.append((rule, [regex.compile(p) for p in rule.patterns]))
-        self.singles = builtin
         self.user = user
-        sources = [f"(?:{p})" for r, _ in builtin for p in r.patterns]
-        self.combined = re.compile("|".join(sources)) if sources else None
+        self.index = PatternIndex([(r, p) for r, _ in builtin for p in r.patterns])
         self.max_words = max((r.max_words for r, _ in builtin + user), default=0)
 
     def page_budget(self) -> PageBudget:
@@ -113,10 +111,9 @@ class Matcher:
             return Match(hit)
         if nwords > self.max_words:
             return None
-        if self.combined is not None and self.combined.fullmatch(key):
-            for rule, rx in self.singles:
-                if nwords <= rule.max_words and rx.fullmatch(key):
-                    return Match(rule)
+        rule = self.index.match(key, nwords)
+        if rule is not None:
+            return Match(rule)
         gave_up: Match | None = None
         for rule, patterns in self.user:
             if nwords > rule.max_words or (budget is not None and budget.is_off(rule.code)):
