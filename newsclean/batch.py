@@ -4,7 +4,14 @@ A :class:`Job` says where a text comes from and where its cleaned form goes
 (``dst=None`` means standard output). :func:`plan` expands the user's inputs
 into jobs (directories into mirrored trees) and refuses unsafe layouts;
 :func:`clean_job` cleans one job and returns a :class:`FileResult` whatever
-happens, so one bad file never stops the others.
+happens, so one bad file never stops the others. :func:`run_jobs` runs jobs in
+this process or in worker processes (chunks of paths go to the workers, which
+read, clean and write atomically themselves and send back small results), and
+stops cleanly on Ctrl-C or SIGTERM: the files being written are finished, no
+new ones are started, and the outcome says how many were done.
+
+``concurrent.futures`` and ``multiprocessing`` are imported only when worker
+processes are used.
 """
 
 from __future__ import annotations
@@ -14,7 +21,7 @@ import os
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from .config import Config
 from .io import InputError, decode, encode, read_bytes, write_atomic
@@ -178,3 +185,328 @@ def clean_job(job: Job, config: Config, opts: RunOptions) -> FileResult:
     except Exception as exc:  # a bug must not stop the batch; it is reported with its type
         res.ok, res.error = False, f"internal error: {type(exc).__name__}: {exc}"
     return res
+
+
+# --- Running jobs, in this process or in worker processes ---------------------------
+
+class Interrupted(BaseException):
+    """Raised in the main process when SIGTERM asks the run to stop (like Ctrl-C)."""
+
+
+class WorkerDied(RuntimeError):
+    """A worker process ended abruptly while it had this task."""
+
+
+@dataclass(frozen=True, slots=True)
+class BatchOutcome:
+    total: int
+    done: int
+    interrupted: bool = False
+
+
+def default_workers() -> int:
+    """The number of cores this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+class _TermAsInterrupt:
+    """While active, SIGTERM in the main process raises :class:`Interrupted`."""
+
+    def __enter__(self) -> "_TermAsInterrupt":
+        import signal
+
+        self._old: Any = None
+        try:
+            self._old = signal.signal(signal.SIGTERM, self._raise)
+        except ValueError:  # not the main thread: leave signals alone
+            self._old = None
+        return self
+
+    @staticmethod
+    def _raise(signum: int, frame: object) -> None:
+        raise Interrupted()
+
+    def __exit__(self, *exc: object) -> None:
+        import signal
+
+        if self._old is not None:
+            signal.signal(signal.SIGTERM, self._old)
+
+
+# Worker-process state, set once per worker by _init_worker (never used in the main process).
+_WORKER: dict[str, Any] = {}
+
+
+def _on_worker_term(signum: int, frame: object) -> None:
+    # SIGTERM in a worker: an idle worker ends now; a busy one finishes the item it is
+    # writing, returns what it has done, and then ends (see worker_busy).
+    if _WORKER.get("busy"):
+        _WORKER["exit"] = 128 + signum
+    else:
+        raise SystemExit(128 + signum)
+
+
+def _init_worker(stop: Any, init: Callable[..., None] | None, args: tuple[Any, ...]) -> None:
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is handled by the main process
+    signal.signal(signal.SIGTERM, _on_worker_term)
+    _WORKER["stop"] = stop
+    _WORKER["busy"] = False
+    _WORKER["exit"] = 0
+    if init is not None:
+        init(*args)
+
+
+def worker_stopping() -> bool:
+    """In a worker: whether the run is being stopped (the task should return early)."""
+    stop = _WORKER.get("stop")
+    return bool(_WORKER.get("exit")) or (stop is not None and stop.is_set())
+
+
+class worker_busy:
+    """In a worker: while active, SIGTERM waits for the current item to be finished."""
+
+    def __enter__(self) -> None:
+        _WORKER["busy"] = True
+
+    def __exit__(self, *exc: object) -> None:
+        _WORKER["busy"] = False
+        code = _WORKER.get("exit")
+        if code:
+            # Let the task return (and its result be sent), then end this process.
+            import threading
+
+            threading.Timer(1.0, os._exit, (code,)).start()
+
+
+class _Slot:
+    __slots__ = ("task", "future", "suspect", "done", "value")
+
+    def __init__(self, task: Any) -> None:
+        self.task = task
+        self.future: Any = None
+        self.suspect = False
+        self.done = False
+        self.value: Any = None
+
+
+class WorkerPool:
+    """Worker processes with a bounded number of tasks in flight; every task gets an outcome.
+
+    :meth:`run` yields ``(task, result)`` or ``(task, exception)`` pairs, in task
+    order when ``ordered``; only ``window`` tasks are in flight at once, so a
+    stream of tasks of any length runs in flat memory. After Ctrl-C or
+    SIGTERM, :meth:`stop` tells the workers to finish their current item and
+    yields the outcomes of the tasks that were running. A worker that dies
+    (killed, out of memory) breaks the pool: the tasks that were in flight are
+    run again one at a time in a fresh pool, so that only the task that kills
+    its worker is reported (as :class:`WorkerDied`).
+    """
+
+    MAX_RESTARTS = 8
+
+    def __init__(self, workers: int, init: Callable[..., None] | None = None, init_args: tuple[Any, ...] = (),
+                 window: int | None = None) -> None:
+        import multiprocessing
+
+        self.workers = workers
+        self.window = window or workers * 3
+        self._ctx = multiprocessing.get_context()
+        self.stop_event = self._ctx.Event()
+        self._init = init
+        self._init_args = init_args
+        self._restarts = 0
+        self._executor = self._new_executor()
+        self._slots: list[_Slot] = []  # in submission order, until their outcome is yielded
+        self._suspects: list[_Slot] = []
+
+    def _new_executor(self):  # -> concurrent.futures.ProcessPoolExecutor
+        from concurrent.futures import ProcessPoolExecutor
+
+        return ProcessPoolExecutor(max_workers=self.workers, mp_context=self._ctx, initializer=_init_worker,
+                                   initargs=(self.stop_event, self._init, self._init_args))
+
+    def _start(self, fn: Callable[[Any], Any], slot: _Slot) -> None:
+        if self._restarts > self.MAX_RESTARTS:
+            slot.done, slot.value = True, WorkerDied("not cleaned: worker processes kept dying")
+            return
+        slot.future = self._executor.submit(fn, slot.task)
+
+    def _in_flight(self) -> list[Any]:
+        return [s.future for s in self._slots if s.future is not None and not s.done]
+
+    def _settle(self) -> None:
+        from concurrent.futures.process import BrokenProcessPool
+
+        for slot in self._slots:
+            fut = slot.future
+            if slot.done or fut is None or not fut.done():
+                continue
+            exc = None if fut.cancelled() else fut.exception()
+            if isinstance(exc, BrokenProcessPool):
+                if not slot.suspect and not self.stop_event.is_set():
+                    slot.suspect, slot.future = True, None
+                    self._suspects.append(slot)
+                    continue
+                exc = WorkerDied("a worker process died while cleaning this (killed or out of memory?)")
+            slot.done = True
+            slot.value = exc if exc is not None else fut.result()
+        if getattr(self._executor, "_broken", False) and not self.stop_event.is_set():
+            self._executor.shutdown(wait=False)
+            self._restarts += 1
+            self._executor = self._new_executor()
+
+    def run(self, fn: Callable[[Any], Any], tasks: Iterable[Any], *, ordered: bool = False,
+            on_started: Callable[[], None] | None = None) -> Iterator[tuple[Any, Any]]:
+        from concurrent.futures import FIRST_COMPLETED, wait
+
+        it = iter(tasks)
+        exhausted = False
+
+        def fill() -> None:
+            nonlocal exhausted
+            while not exhausted and len(self._slots) < self.window:
+                task = next(it, _END)
+                if task is _END:
+                    exhausted = True
+                    return
+                slot = _Slot(task)
+                self._slots.append(slot)
+                self._start(fn, slot)
+
+        fill()
+        if on_started is not None:
+            on_started()  # the workers exist now: threads may be started safely
+        while self._slots:
+            if self.stop_event.is_set():
+                raise Interrupted()  # a worker was asked to stop
+            self._settle()
+            while self._slots and (self._slots[0].done or not ordered):
+                ready = [s for s in self._slots if s.done] if not ordered else [self._slots[0]]
+                if not ready:
+                    break
+                for slot in ready:
+                    self._slots.remove(slot)
+                    yield slot.task, slot.value
+            if self._suspects:
+                if not self._in_flight():  # suspects run alone, one at a time
+                    self._start(fn, self._suspects.pop(0))
+            else:
+                fill()
+            running = self._in_flight()
+            if running:
+                wait(running, return_when=FIRST_COMPLETED)
+
+    def stop(self) -> Iterator[tuple[Any, Any]]:
+        """Stop: no new task starts; yields the outcomes of the tasks that were running."""
+        from concurrent.futures import wait
+
+        self.stop_event.set()
+        for slot in self._slots:
+            if slot.future is not None and not slot.done:
+                slot.future.cancel()
+        try:
+            wait(self._in_flight())
+        except (KeyboardInterrupt, Interrupted):  # asked twice: do not wait any longer
+            self._slots.clear()
+            return
+        slots, self._slots = self._slots, []
+        for slot in slots:
+            fut = slot.future
+            if slot.done:
+                yield slot.task, slot.value
+            elif fut is not None and not fut.cancelled() and fut.exception() is None:
+                yield slot.task, fut.result()
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=True, cancel_futures=True)
+
+
+_END = object()
+
+
+def _init_clean_worker(config: Config, opts: RunOptions) -> None:
+    _WORKER["config"] = config
+    _WORKER["opts"] = opts
+
+
+def _clean_chunk(jobs: Sequence[Job]) -> list[FileResult]:
+    """In a worker: clean a chunk of jobs; stops early when the run is being stopped."""
+    out = []
+    for job in jobs:
+        if worker_stopping():
+            break
+        with worker_busy():
+            out.append(clean_job(job, _WORKER["config"], _WORKER["opts"]))
+    return out
+
+
+def chunk_size(n_jobs: int, workers: int) -> int:
+    """Jobs per task: a few dozen files, fewer when there are few (so every worker gets work)."""
+    return max(1, min(32, n_jobs // (workers * 8) or 1))
+
+
+def run_jobs(
+    jobs: Sequence[Job],
+    config: Config,
+    opts: RunOptions,
+    on_result: Callable[[FileResult], None],
+    *,
+    workers: int = 1,
+    on_started: Callable[[], None] | None = None,
+) -> BatchOutcome:
+    """Clean every job, calling ``on_result`` (in this process) once per job done.
+
+    With ``workers > 1`` and more than one job, jobs run in worker processes in
+    chunks, and results arrive in the order they finish. Ctrl-C (KeyboardInterrupt)
+    or SIGTERM stops the run: files being written are finished (writes are
+    atomic, so every output is complete), no new file is started, and the
+    outcome says how many jobs were done. ``on_started`` is called once the
+    workers exist (start progress threads there, not before).
+    """
+    total = len(jobs)
+    done = 0
+    workers = max(1, min(workers, total))
+    with _TermAsInterrupt():
+        if workers == 1:
+            if on_started is not None:
+                on_started()
+            try:
+                for job in jobs:
+                    res = clean_job(job, config, opts)
+                    done += 1
+                    on_result(res)
+            except (KeyboardInterrupt, Interrupted):
+                return BatchOutcome(total, done, True)
+            return BatchOutcome(total, done)
+
+        size = chunk_size(total, workers)
+        chunks = [list(jobs[i:i + size]) for i in range(0, total, size)]
+        pool = WorkerPool(workers, _init_clean_worker, (config, opts))
+        interrupted = False
+        try:
+            try:
+                for chunk, outcome in pool.run(_clean_chunk, chunks, on_started=on_started):
+                    for res in _chunk_results(chunk, outcome):
+                        done += 1
+                        on_result(res)
+            except (KeyboardInterrupt, Interrupted):
+                interrupted = True
+                for chunk, outcome in pool.stop():
+                    for res in _chunk_results(chunk, outcome):
+                        done += 1
+                        on_result(res)
+        finally:
+            pool.close()
+        return BatchOutcome(total, done, interrupted)
+
+
+def _chunk_results(chunk: Sequence[Job], outcome: Any) -> list[FileResult]:
+    if isinstance(outcome, BaseException):
+        message = str(outcome) if isinstance(outcome, WorkerDied) else f"internal error: {type(outcome).__name__}: {outcome}"
+        return [FileResult(job.label, False, message) for job in chunk]
+    return list(outcome)

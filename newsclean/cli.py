@@ -15,7 +15,7 @@ import click
 
 from ._version import __version__
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
 def _split_selectors(values: tuple[str, ...]) -> tuple[str, ...]:
@@ -81,7 +81,8 @@ def main() -> None:
 
 
 @main.command("clean", epilog="Other commands: `newsclean rules` lists every rule, `newsclean rule CODE` documents one. "
-              "Exit codes: 0 all inputs cleaned, 1 some inputs failed, 2 usage error.")
+              "Exit codes: 0 all inputs cleaned, 1 some inputs (files or records) failed, 2 usage error, "
+              "130 interrupted.")
 @click.argument("inputs", nargs=-1, metavar="[FILE|DIR|-]...")
 @click.version_option(__version__, "--version", prog_name="newsclean", message="%(prog)s %(version)s")
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Output file (one input) or directory (a tree or several inputs).")
@@ -90,46 +91,153 @@ def main() -> None:
 @rule_options
 @click.option("--favor", type=click.Choice(["precision", "balanced", "recall"]), default=None,
               help="Remove doubtful lines (precision) or keep them (recall). Default: balanced.")
-@click.option("--explain", is_flag=True, help="On stderr, name the rule that removed each line.")
+@click.option("--explain", is_flag=True, help="On stderr, name the rule that removed each line (JSONL: in each record).")
 @click.option("--diff", "show_diff", is_flag=True, help="Print a diff of the changes instead of the cleaned text; write nothing.")
 @click.option("--stats", "show_stats", is_flag=True, help="On stderr, count the removed lines per rule.")
 @click.option("--encoding", default=None, help="Decode inputs with this encoding instead of detecting it.")
 @click.option("--force", is_flag=True, help="Overwrite existing output files.")
 @click.option("--skip-existing", is_flag=True, help="Leave existing output files alone (resume a run).")
 @click.option("--backup", "backup_suffix", metavar="SUFFIX", default=None, help="With --in-place, keep the original as FILE+SUFFIX.")
+@click.option("-j", "--jobs", "workers", type=click.IntRange(min=0), default=None, metavar="N",
+              help="Worker processes for a tree or a dataset (default: all cores; 1: no workers).")
+@click.option("--no-progress", is_flag=True, help="No progress bar (it is shown only when stderr is a terminal).")
+@click.option("--jsonl", is_flag=True, help="Input is JSON Lines (plain, .gz or .zst; a file or -): clean one field of every record.")
+@click.option("--field", "field_path", default="text", show_default=True, metavar="PATH",
+              help="With --jsonl, the field to clean; dots reach into objects (doc.body).")
+@click.option("--on-error", type=click.Choice(["pass", "drop", "fail"]), default="pass", show_default=True,
+              help="With --jsonl, what to do with a bad record (invalid JSON, missing or non-string field): "
+                   "write it unchanged, leave it out, or stop.")
+@click.option("--learn-repeats", is_flag=True,
+              help="First count lines across all inputs; lines that recur in many documents are removed (NC951).")
+@click.option("--site-field", default=None, metavar="PATH",
+              help="With --jsonl, a URL or domain field: repeats are learned per site.")
+@click.option("--save-repeats", type=click.Path(dir_okay=False, path_type=Path), default=None, metavar="FILE",
+              help="With --learn-repeats, save the learned lines (JSON) to reuse with --repeats.")
+@click.option("--repeats", "repeats_file", type=click.Path(dir_okay=False, path_type=Path), default=None, metavar="FILE",
+              help="Remove the lines of a saved repeats file (from --save-repeats).")
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
 def clean_command(inputs: tuple[str, ...], output: Path | None, in_place: bool, pattern: str,
                   select: tuple[str, ...], ignore: tuple[str, ...], extend_select: tuple[str, ...],
                   rule_files: tuple[str, ...], favor: str | None, explain: bool, show_diff: bool,
                   show_stats: bool, encoding: str | None, force: bool, skip_existing: bool,
-                  backup_suffix: str | None, quiet: bool) -> None:
+                  backup_suffix: str | None, workers: int | None, no_progress: bool, jsonl: bool,
+                  field_path: str, on_error: str, learn_repeats: bool, site_field: str | None,
+                  save_repeats: Path | None, repeats_file: Path | None, quiet: bool) -> None:
     """Turn text scraped from news pages into clean article text.
 
     Cleans FILEs, DIRs (with -o or --in-place) or standard input (`-` or a
     pipe), removing page furniture (menus, share buttons, video titles, ads,
     credits, related links, cookie and legal lines) and keeping the article.
+    A tree is cleaned in parallel, with a progress bar and a summary on stderr.
 
     \b
     Examples:
       newsclean page.txt > article.txt
       cat page.txt | newsclean
-      newsclean - < page.txt
       newsclean page.txt -o article.txt
       newsclean pages/ -o clean/ --glob '*.text'
+      newsclean pages/ -o clean/ -j 8 --skip-existing
       newsclean pages/ --in-place --backup .orig
+      newsclean pages/ -o clean/ --learn-repeats --save-repeats site.json
       newsclean page.txt --ignore NC3,comments --explain
-      newsclean page.txt --rules my-site.toml --stats
+      newsclean --jsonl crawl.jsonl.gz --field doc.body -o clean.jsonl.gz
+      newsclean --jsonl crawl.jsonl --learn-repeats --site-field url --explain
     """
-    from .batch import PlanError, RunOptions, clean_job, plan
-    from . import render
-
     if in_place and output is not None:
         raise click.UsageError("--in-place and -o/--output cannot be used together")
     if backup_suffix and not in_place:
         raise click.UsageError("--backup goes with --in-place")
     if force and skip_existing:
         raise click.UsageError("--force and --skip-existing cannot be used together")
+    if save_repeats is not None and not learn_repeats:
+        raise click.UsageError("--save-repeats goes with --learn-repeats")
+    if learn_repeats and repeats_file is not None:
+        raise click.UsageError("--learn-repeats and --repeats cannot be used together (learn, or load a saved table)")
+    if site_field is not None and not jsonl:
+        raise click.UsageError("--site-field goes with --jsonl")
+    if not jsonl and (field_path != "text" or on_error != "pass"):
+        raise click.UsageError("--field and --on-error go with --jsonl")
+    from .batch import default_workers
+
+    n_workers = workers or default_workers()
     config = _build_config(select, ignore, extend_select, rule_files, favor=favor)
+    tables = None
+    if repeats_file is not None:
+        from .repeats import RepeatTables
+
+        try:
+            tables = RepeatTables.load(repeats_file)
+        except ValueError as exc:
+            raise click.UsageError(str(exc)) from None
+        if tables.grouped and site_field is None:
+            raise click.UsageError(f"{repeats_file}: holds tables by site; use it with --jsonl --site-field")
+    progress_on = not (no_progress or quiet)
+    if jsonl:
+        for flag, on in (("--in-place", in_place), ("--diff", show_diff), ("--skip-existing", skip_existing),
+                         ("--backup", bool(backup_suffix)), ("--encoding", bool(encoding))):
+            if on:
+                raise click.UsageError(f"{flag} does not go with --jsonl")
+        code = _clean_jsonl(inputs, output, config, tables, field_path=field_path, on_error=on_error,
+                            explain=explain, site_field=site_field, learn=learn_repeats, save_repeats=save_repeats,
+                            force=force, workers=n_workers, progress_on=progress_on, quiet=quiet,
+                            show_stats=show_stats)
+        sys.exit(code)
+    if tables is not None:
+        config = config.with_options(repeats=tables.for_site(""))
+    sys.exit(_clean_files(inputs, output, config, in_place=in_place, pattern=pattern, explain=explain,
+                          show_diff=show_diff, show_stats=show_stats, encoding=encoding, force=force,
+                          skip_existing=skip_existing, backup_suffix=backup_suffix, workers=n_workers,
+                          progress_on=progress_on, quiet=quiet, learn=learn_repeats, save_repeats=save_repeats))
+
+
+def _job_sizes(jobs: list[Any]) -> dict[str, int]:
+    sizes = {}
+    for job in jobs:
+        try:
+            sizes[job.label] = job.src.stat().st_size if job.src is not None else len(job.data or b"")
+        except OSError:
+            sizes[job.label] = 0
+    return sizes
+
+
+def _learn_from_jobs(jobs: list[Any], encoding: str | None, save_repeats: Path | None, quiet: bool):
+    """The first pass of --learn-repeats over files: count lines across every readable input."""
+    from .io import InputError, decode, read_bytes
+    from .repeats import RepeatLearner
+
+    learner = RepeatLearner()
+    for job in jobs:
+        try:
+            data = job.data or b"" if job.src is None else read_bytes(job.src)
+            learner.add(decode(data, encoding).text)
+        except InputError:
+            continue  # the cleaning pass reports it
+    tables = learner.tables()
+    table = tables.for_site("")
+    if save_repeats is not None:
+        try:
+            tables.save(save_repeats)
+        except OSError as exc:
+            raise click.UsageError(f"{save_repeats}: cannot write: {exc.strerror or exc}") from None
+    if not quiet:
+        need = ""
+        if table is not None and table.documents:
+            from .repeats import THRESHOLDS
+
+            need = f" (in at least {THRESHOLDS.required(table.documents)} of {table.documents} documents)"
+        sys.stderr.write(f"newsclean: learned {len(table or ())} repeated lines{need}\n")
+    return table
+
+
+def _clean_files(inputs: tuple[str, ...], output: Path | None, config: Any, *, in_place: bool, pattern: str,
+                 explain: bool, show_diff: bool, show_stats: bool, encoding: str | None, force: bool,
+                 skip_existing: bool, backup_suffix: str | None, workers: int, progress_on: bool, quiet: bool,
+                 learn: bool, save_repeats: Path | None) -> int:
+    import time
+
+    from . import render
+    from .batch import PlanError, RunOptions, plan, run_jobs
+
     stdin_bytes = None
     if not inputs or "-" in inputs:
         stdin = sys.stdin.buffer
@@ -140,6 +248,8 @@ def clean_command(inputs: tuple[str, ...], output: Path | None, in_place: bool, 
         jobs, results = plan(inputs, output, in_place=in_place, pattern=pattern, stdin_bytes=stdin_bytes)
     except PlanError as exc:
         raise click.UsageError(str(exc)) from None
+    if learn:
+        config = config.with_options(repeats=_learn_from_jobs(jobs, encoding, save_repeats, quiet))
     opts = RunOptions(
         encoding=encoding, keep_original=show_diff, keep_decisions=explain, dry_run=show_diff,
         force=force or in_place, skip_existing=skip_existing, backup_suffix=backup_suffix,
@@ -148,31 +258,218 @@ def clean_command(inputs: tuple[str, ...], output: Path | None, in_place: bool, 
     err = sys.stderr
     out = sys.stdout.buffer
     err_color = render.use_color(err)
+    # A batch writes files: it may run in workers, and shows progress and a summary.
+    to_stdout = show_diff or any(job.dst is None for job in jobs)
+    batch_mode = not to_stdout and (len(jobs) + len(results) > 1 or any(Path(i).is_dir() for i in inputs if i != "-"))
+    progress = _no_progress()
+    if batch_mode:
+        from .progress import make_progress
+
+        sizes = _job_sizes(jobs) if progress_on else {}
+        progress = make_progress(err, progress_on, "cleaning", "files", len(jobs), sum(sizes.values()))
     totals: Counter[str] = Counter()
-    n_files = 0
+    counts = Counter()
     for res in results:
         err.write(f"newsclean: {res.label}: {res.error}\n")
-    for job in jobs:
-        res = clean_job(job, config, opts)
-        results.append(res)
+
+    def on_result(res: Any) -> None:
+        counts["done"] += 1
+        counts["bytes_in"] += res.bytes_in
+        counts["bytes_out"] += res.bytes_out
+        if batch_mode:
+            progress.advance(1, sizes.get(res.label, res.bytes_in) if progress_on else 0)
         if not res.ok:
-            err.write(f"newsclean: {res.label}: {res.error}\n")
-            continue
-        n_files += 1
+            counts["failed"] += 1
+            _print_above(progress, err, f"newsclean: {res.label}: {res.error}\n")
+            return
+        if res.skipped:
+            counts["skipped"] += 1
+            return
         totals.update(res.stats)
         if res.warning and not quiet:
-            err.write(f"newsclean: {res.label}: warning: {res.warning}\n")
+            _print_above(progress, err, f"newsclean: {res.label}: warning: {res.warning}\n")
         if explain:
             render.explain(res.label, res.decisions, res.notes, err, err_color)
         if show_diff:
             out.write(render.diff(res.label, res.original, res.text, render.use_color(sys.stdout)).encode("utf-8", "replace"))
-        elif job.dst is None:
+            out.flush()
+        elif not res.dst:  # standard output
             out.write(res.text.encode("utf-8", "replace"))
-        out.flush()
-    failed = [r for r in results if not r.ok]
+            out.flush()
+
+    t0 = time.monotonic()
+    try:
+        outcome = run_jobs(jobs, config, opts, on_result, workers=workers if batch_mode else 1,
+                           on_started=progress.start)
+    finally:
+        progress.stop()
+    failed = counts["failed"] + len(results)
+    if batch_mode and not quiet:
+        from .progress import summary
+
+        err.write(summary(unit="files", done=outcome.done + len(results), total=outcome.total + len(results),
+                          failed=failed, skipped=counts["skipped"], bytes_in=counts["bytes_in"],
+                          bytes_out=counts["bytes_out"], removed=totals, catalog=config.compiled().catalog,
+                          seconds=time.monotonic() - t0, interrupted=outcome.interrupted))
     if show_stats:
-        render.stats(totals, config.compiled().catalog, err, err_color, files=n_files, failed=len(failed))
-    sys.exit(EXIT_FAILED if failed else EXIT_OK)
+        render.stats(totals, config.compiled().catalog, err, err_color,
+                     files=counts["done"] - counts["failed"] - counts["skipped"], failed=failed)
+    if outcome.interrupted:
+        if batch_mode and not quiet:
+            again = "again" if skip_existing else "with --skip-existing"
+            err.write(f"newsclean: every output written is complete; run the same command {again} to resume\n")
+        else:
+            err.write(f"newsclean: interrupted: {outcome.done} of {outcome.total} files done\n")
+        return EXIT_INTERRUPTED
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+def _no_progress():
+    from .progress import NoProgress
+
+    return NoProgress()
+
+
+def _print_above(progress: Any, err: Any, text: str) -> None:
+    """Write a message on stderr without tearing the progress bar."""
+    bar = getattr(progress, "_progress", None)
+    if bar is not None:
+        bar.console.print(text.rstrip("\n"), markup=False, highlight=False)
+    else:
+        err.write(text)
+
+
+def _clean_jsonl(inputs: tuple[str, ...], output: Path | None, config: Any, tables: Any, *, field_path: str,
+                 on_error: str, explain: bool, site_field: str | None, learn: bool, save_repeats: Path | None,
+                 force: bool, workers: int, progress_on: bool, quiet: bool, show_stats: bool) -> int:
+    import time
+
+    from . import jsonl, render
+
+    if len(inputs) > 1:
+        raise click.UsageError("--jsonl takes one input (a file or -)")
+    path = inputs[0] if inputs else "-"
+    if path == "-" and not inputs and sys.stdin.isatty():
+        raise click.UsageError("no input: give a JSONL file or - (or pipe records in); see --help")
+    try:
+        opts = jsonl.JsonlOptions(field=field_path, explain=explain, on_error=on_error, site_field=site_field)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+    if output is not None:
+        if output.is_dir():
+            raise click.UsageError(f"{output}: is a directory; --jsonl writes one file")
+        if path != "-" and output.exists() and Path(path).exists() and output.resolve() == Path(path).resolve():
+            raise click.UsageError(f"{output}: output is the input file; choose another name")
+        if output.exists() and not force:
+            sys.stderr.write(f"newsclean: {output}: exists (use --force to overwrite)\n")
+            return EXIT_FAILED
+    err = sys.stderr
+    from .progress import make_progress, summary
+
+    if learn:
+        if path == "-":
+            raise click.UsageError("--learn-repeats reads the dataset twice: give a file, not standard input")
+        try:
+            size = Path(path).stat().st_size
+        except OSError:
+            size = None
+        bar = make_progress(err, progress_on, "learning", "records", None, size)
+        bar.start()
+        try:
+            tables = jsonl.learn_repeats(path, opts, on_chunk=lambda n, pos: bar.advance(n) if pos is None
+                                         else (bar.advance(n, 0), bar.set_bytes(pos)))
+        except jsonl.JsonlError as exc:
+            bar.stop()
+            err.write(f"newsclean: {exc}\n")
+            return EXIT_FAILED
+        except KeyboardInterrupt:
+            bar.stop()
+            err.write("newsclean: interrupted while learning repeats; nothing written\n")
+            return EXIT_INTERRUPTED
+        bar.stop()
+        if save_repeats is not None:
+            try:
+                tables.save(save_repeats)
+            except OSError as exc:
+                raise click.UsageError(f"{save_repeats}: cannot write: {exc.strerror or exc}") from None
+        if not quiet:
+            n_sites = len([t for t in tables.sites.values() if len(t)])
+            where = f" on {n_sites} site(s)" if tables.grouped else ""
+            err.write(f"newsclean: learned {len(tables)} repeated lines{where}\n")
+    try:
+        source = jsonl.Source(path)
+    except jsonl.JsonlError as exc:
+        err.write(f"newsclean: {exc}\n")
+        return EXIT_FAILED
+    sink = None
+    try:
+        if output is not None:
+            sink = jsonl.AtomicOutput(output)
+            write = sink.write
+        else:
+            stdout = sys.stdout.buffer
+            write = stdout.write
+    except jsonl.JsonlError as exc:
+        source.close()
+        err.write(f"newsclean: {exc}\n")
+        return EXIT_FAILED
+    progress = make_progress(err, progress_on, "cleaning", "records", None, source.size)
+    label = source.label
+
+    def on_record_error(lineno: int, message: str) -> None:
+        _print_above(progress, err, f"newsclean: {label}:{lineno}: {message}\n")
+
+    def on_chunk(res: Any) -> None:
+        pos = source.position()
+        progress.advance(res.records, 0 if pos is not None else res.bytes_in)
+        if pos is not None:
+            progress.set_bytes(pos)
+
+    t0 = time.monotonic()
+    code = EXIT_OK
+    outcome = None
+    try:
+        outcome = jsonl.run(source, write, config, opts, tables=tables, workers=workers, on_error=on_record_error,
+                            on_chunk=on_chunk, on_started=progress.start)
+    except jsonl.RecordFailed as exc:
+        code = EXIT_FAILED
+        progress.stop()
+        err.write(f"newsclean: stopped at the first bad record (--on-error fail): {exc}\n")
+    except jsonl.JsonlError as exc:
+        code = EXIT_FAILED
+        progress.stop()
+        err.write(f"newsclean: {exc}\n")
+    finally:
+        progress.stop()
+        source.close()
+        if sink is not None and (outcome is None or outcome.interrupted):
+            sink.abort()
+    if outcome is None:
+        return code
+    if sink is not None and not outcome.interrupted:
+        try:
+            sink.commit()
+        except OSError as exc:
+            sink.abort()
+            err.write(f"newsclean: {output}: cannot write: {exc.strerror or exc}\n")
+            return EXIT_FAILED
+    else:
+        sys.stdout.flush()
+    catalog = config.compiled().catalog
+    if not quiet and (output is not None or outcome.interrupted):
+        bad = {"pass": "bad (written unchanged)", "drop": "bad (left out)", "fail": "bad"}[on_error]
+        err.write(summary(unit="records", done=outcome.records, total=None, failed=outcome.failed, failed_label=bad,
+                          bytes_in=outcome.bytes_in, bytes_out=outcome.bytes_out, removed=outcome.stats,
+                          catalog=catalog, seconds=time.monotonic() - t0, interrupted=outcome.interrupted))
+    if show_stats:
+        render.stats(outcome.stats, catalog, err, render.use_color(err))
+    if outcome.interrupted:
+        if quiet or output is None:
+            err.write(f"newsclean: interrupted after {outcome.records} records\n")
+        if output is not None:
+            err.write(f"newsclean: {output} was not written\n")
+        return EXIT_INTERRUPTED
+    return EXIT_FAILED if outcome.failed else EXIT_OK
 
 
 @main.command("rules")
@@ -237,7 +534,7 @@ def entry() -> None:
         main(prog_name="newsclean")
     except KeyboardInterrupt:
         sys.stderr.write("newsclean: interrupted\n")
-        sys.exit(130)
+        sys.exit(EXIT_INTERRUPTED)
     except BrokenPipeError:
         # stdout was closed early (e.g. `newsclean big.txt | head`): not an error
         try:
