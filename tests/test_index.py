@@ -1,0 +1,55 @@
+"""The pattern index finds exactly what trying every pattern in code order finds."""
+
+from __future__ import annotations
+
+import re
+
+from newsclean.config import Config
+from newsclean.rules import builtin_catalog, line_key
+from newsclean.rules.index import PatternIndex, literal_prefixes, required_literals
+
+RULES = [r for r in builtin_catalog().rules if r.kind == "pattern" and r.patterns]
+
+
+def naive(key: str, nwords: int):
+    for rule in RULES:
+        if nwords <= rule.max_words and any(re.fullmatch(p, key) for p in rule.patterns):
+            return rule.code
+    return None
+
+
+def test_literal_analysis():
+    found = literal_prefixes(r"(?:please )?check your (?:inbox|e-?mail)")
+    assert found and all(p.startswith(("check your ", "please check your ")) for p in found)
+    assert {p[:2] for p in found} == {"ch", "pl"}
+    assert literal_prefixes(r".{2,9} app") is None
+    assert literal_prefixes(r".{2,9} app open", tail=True) == [" app open"]
+    assert required_literals(r"[^.!?]{2,160} \d{1,2}:\d{2}") == [":"]
+    assert required_literals(r"(?:[\w]+ ){0,3}(?:getty images|reuters)") == ["getty images", "reuters"]
+
+
+def test_index_agrees_with_trying_every_pattern():
+    index = Config().compiled().matcher.index
+    lines = [x for r in RULES for x in (*r.drops, *r.keeps)]
+    lines += [
+        "Watch the full interview 12:40", "© 2031 Harbor Media Group. All rights reserved.",
+        "We use cookies to give you the best experience on our site.", "Home > World > Europe",
+        "The council said the bridge would reopen at 10:30 on Friday.", "Share this article",
+        "Photo: Jane Roe/Getty Images", "Read more: Council approves harbor plan", "42 comments",
+    ]
+    for line in lines:
+        key = line_key(line)
+        n = len(key.split())
+        got = index.match(key, n)
+        assert (got.code if got else None) == naive(key, n), line
+
+
+def test_bucket_reports_lowest_code():
+    from newsclean.rules import Rule
+
+    a = Rule("NC102", "b-rule", "g", "s", "w", patterns=("foo.*",), drops=("foo",), keeps=("x",))
+    b = Rule("NC101", "a-rule", "g", "s", "w", patterns=("fo+ bar",), drops=("foo bar",), keeps=("x",))
+    index = PatternIndex([(a, "foo.*"), (b, "fo+ bar")])
+    assert index.match("foo bar", 2).code == "NC101"
+    assert index.match("foo baz", 2).code == "NC102"
+    assert index.match("bar", 1) is None
