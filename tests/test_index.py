@@ -53,3 +53,10 @@ def test_bucket_reports_lowest_code():
     assert index.match("foo bar", 2).code == "NC101"
     assert index.match("foo baz", 2).code == "NC102"
     assert index.match("bar", 1) is None
+
+
+def test_every_builtin_pattern_compiles_without_groups():
+    # built-in packs are not compiled when loaded (start-up); this is where they are checked
+    for rule in RULES:
+        for p in rule.patterns:
+            assert re.compile(p).groups == 0, f"{rule.code}: {p!r} has a capture group"

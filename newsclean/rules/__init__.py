@@ -294,7 +294,7 @@ def parse_rules(data: dict[str, Any], source: str, *, compile_with: Any = None) 
                 raise _fail(source, label, "needs 'exact' phrases or 'patterns'")
             if not r.get("drops"):
                 raise _fail(source, label, "needs at least one example in 'drops'")
-        compiled = [_compile_pattern(engine, p, source, label) for p in patterns]
+        compiled = [_compile_pattern(engine, p, source, label) for p in patterns] if user else []
         max_words = r.get("max_words", DEFAULT_MAX_WORDS)
         if not 1 <= max_words <= 400:
             raise _fail(source, label, f"field 'max_words' must be between 1 and 400, not {max_words}")

@@ -136,17 +136,69 @@ def required_literals(pattern: str) -> list[str] | None:
     return sorted({x.lower() for x in found}) if found else None
 
 
-@dataclass
 class _Bucket:
-    combined: Any
-    members: list[tuple[Any, Any, int]]  # (rule, compiled pattern, max_words)
-    max_words: int
+    """Patterns that share a gate; their regexes are compiled the first time a line reaches them."""
+
+    __slots__ = ("entries", "singles", "max_words", "fullmatch")
+
+    def __init__(self, entries: list[tuple[Any, str]]) -> None:
+        self.entries = entries
+        self.singles: list[Any] = [None] * len(entries)  # each pattern alone, compiled when needed
+        self.max_words = max(rule.max_words for rule, _ in entries)
+        self.fullmatch = self._compile_then_match
+
+    def _compile_then_match(self, key: str) -> Any:
+        combined = re.compile("|".join(f"(?:{p})" for _, p in self.entries))
+        self.fullmatch = combined.fullmatch
+        return combined.fullmatch(key)
+
+    def first(self, key: str, nwords: int, best: Any | None) -> Any | None:
+        """The lowest-coded rule of this bucket (or ``best``) whose pattern matches ``key``."""
+        for i, (rule, pattern) in enumerate(self.entries):
+            if nwords > rule.max_words or (best is not None and rule.code >= best.code):
+                continue
+            rx = self.singles[i]
+            if rx is None:
+                rx = self.singles[i] = re.compile(pattern)
+            if rx.fullmatch(key):
+                best = rule
+        return best
 
 
-def _bucket(entries: list[tuple[Any, str]]) -> _Bucket:
-    combined = re.compile("|".join(f"(?:{p})" for _, p in entries))
-    members = [(rule, re.compile(p), rule.max_words) for rule, p in entries]
-    return _Bucket(combined, members, max(m[2] for m in members))
+_bucket = _Bucket
+
+
+def analyse(pattern: str) -> tuple[str, list[str]]:
+    """How a pattern is filed: ("prefix" | "suffix" | "literal", literals) or ("rest", [])."""
+    tree = _parser.parse(pattern)
+    for kind, tail in (("prefix", False), ("suffix", True)):
+        found = _prefixes(tree, tail)
+        if len(found) <= _MAX_PREFIXES and all(len(p) >= PREFIX_LEN for p, _ in found):
+            return kind, sorted({p.lower() for p, _ in found})
+    needs = _required(tree)
+    if needs and _gate_score(needs) > -100:
+        return "literal", sorted({x.lower() for x in needs})
+    return "rest", []
+
+
+def _analyse_all(patterns: Sequence[str]) -> dict[str, tuple[str, list[str]]]:
+    """The analysis of every pattern, read from the cache where it is there already."""
+    from . import index_cache
+
+    cached = index_cache.load()
+    out: dict[str, tuple[str, list[str]]] = {}
+    missing = []
+    for p in patterns:
+        hit = cached.get(p)
+        if hit is None:
+            missing.append(p)
+        else:
+            out[p] = hit
+    for p in missing:
+        out[p] = analyse(p)
+    if missing:
+        index_cache.save({**cached, **{p: out[p] for p in missing}})
+    return out
 
 
 class PatternIndex:
@@ -157,20 +209,17 @@ class PatternIndex:
         by_suffix: dict[str, list[tuple[Any, str]]] = {}
         by_literal: dict[tuple[str, ...], list[tuple[Any, str]]] = {}
         rest: list[tuple[Any, str]] = []
+        analysis = _analyse_all([p for _, p in entries])
         for rule, pattern in entries:
-            prefixes = literal_prefixes(pattern)
-            if prefixes is not None:
-                for head in sorted({p[:PREFIX_LEN] for p in prefixes}):
+            kind, lits = analysis[pattern]
+            if kind == "prefix":
+                for head in sorted({p[:PREFIX_LEN] for p in lits}):
                     by_prefix.setdefault(head, []).append((rule, pattern))
-                continue
-            suffixes = literal_prefixes(pattern, tail=True)
-            if suffixes is not None:
-                for end in sorted({p[-PREFIX_LEN:] for p in suffixes}):
+            elif kind == "suffix":
+                for end in sorted({p[-PREFIX_LEN:] for p in lits}):
                     by_suffix.setdefault(end, []).append((rule, pattern))
-                continue
-            needs = required_literals(pattern)
-            if needs is not None and _gate_score(needs) > -100:
-                by_literal.setdefault(tuple(needs), []).append((rule, pattern))
+            elif kind == "literal":
+                by_literal.setdefault(tuple(lits), []).append((rule, pattern))
             else:
                 rest.append((rule, pattern))
         self.by_prefix = {k: _bucket(v) for k, v in by_prefix.items()}
@@ -195,7 +244,7 @@ class PatternIndex:
 
     def stats(self) -> dict[str, int]:
         return {"prefix_buckets": len(self.by_prefix), "suffix_buckets": len(self.by_suffix), "literal_buckets": len(self.gated), "long_literal_buckets": len(self.long_gated),
-                "ungated_patterns": len(self.rest.members) if self.rest else 0}
+                "ungated_patterns": len(self.rest.entries) if self.rest else 0}
 
     def match(self, key: str, nwords: int) -> Any | None:
         """The rule with the lowest code among those whose pattern matches ``key``."""
@@ -203,11 +252,11 @@ class PatternIndex:
             return None
         best = None
         bucket = self.by_prefix.get(key[:PREFIX_LEN])
-        if bucket is not None and nwords <= bucket.max_words and bucket.combined.fullmatch(key):
-            best = _first(bucket, key, nwords, best)
+        if bucket is not None and nwords <= bucket.max_words and bucket.fullmatch(key):
+            best = bucket.first(key, nwords, best)
         bucket = self.by_suffix.get(key[-PREFIX_LEN:])
-        if bucket is not None and nwords <= bucket.max_words and bucket.combined.fullmatch(key):
-            best = _first(bucket, key, nwords, best)
+        if bucket is not None and nwords <= bucket.max_words and bucket.fullmatch(key):
+            best = bucket.first(key, nwords, best)
         if nwords <= SHORT_LINE_WORDS and self.trigrams:
             get = self.trigrams.get
             ids: set[int] = set()
@@ -217,13 +266,13 @@ class PatternIndex:
                     ids.update(hit)
             for i in sorted(ids):
                 gate, bucket = self.gated[i]
-                if nwords <= bucket.max_words and gate(key) and bucket.combined.fullmatch(key):
-                    best = _first(bucket, key, nwords, best)
+                if nwords <= bucket.max_words and gate(key) and bucket.fullmatch(key):
+                    best = bucket.first(key, nwords, best)
         for gate, bucket in self.long_gated:
-            if nwords <= bucket.max_words and gate(key) and bucket.combined.fullmatch(key):
-                best = _first(bucket, key, nwords, best)
-        if self.rest is not None and nwords <= self.rest.max_words and self.rest.combined.fullmatch(key):
-            best = _first(self.rest, key, nwords, best)
+            if nwords <= bucket.max_words and gate(key) and bucket.fullmatch(key):
+                best = bucket.first(key, nwords, best)
+        if self.rest is not None and nwords <= self.rest.max_words and self.rest.fullmatch(key):
+            best = self.rest.first(key, nwords, best)
         return best
 
 
@@ -235,10 +284,3 @@ def _gate(literals: Sequence[str]) -> Any:
         lits = tuple(literals)
         return lambda key: any(x in key for x in lits)
     return re.compile("|".join(map(re.escape, sorted(literals, key=len, reverse=True)))).search
-
-
-def _first(bucket: _Bucket, key: str, nwords: int, best: Any | None) -> Any | None:
-    for rule, rx, max_words in bucket.members:
-        if nwords <= max_words and (best is None or rule.code < best.code) and rx.fullmatch(key):
-            best = rule
-    return best

@@ -72,7 +72,7 @@ class Matcher:
 
     def __post_init__(self) -> None:
         self.exact = {}
-        builtin: list[tuple[Rule, Any]] = []
+        builtin: list[Rule] = []
         user: list[tuple[Rule, list[Any]]] = []
         for rule in self.rules:
             if rule.kind != "pattern":
@@ -82,15 +82,15 @@ class Matcher:
             if not rule.patterns:
                 continue
             if rule.builtin:
-                builtin.append((rule, re.compile("|".join(f"(?:{p})" for p in rule.patterns))))
+                builtin.append(rule)
             else:
                 import regex
 
                 # each pattern on its own: inline flags and comments stay in their pattern
                 user.append((rule, [regex.compile(p) for p in rule.patterns]))
         self.user = user
-        self.index = PatternIndex([(r, p) for r, _ in builtin for p in r.patterns])
-        self.max_words = max((r.max_words for r, _ in builtin + user), default=0)
+        self.index = PatternIndex([(r, p) for r in builtin for p in r.patterns])
+        self.max_words = max([r.max_words for r in builtin] + [r.max_words for r, _ in user], default=0)
 
     def page_budget(self) -> PageBudget:
         """A fresh timeout budget for the user rules, to pass to :meth:`match` for one page."""
