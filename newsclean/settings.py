@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
+from functools import lru_cache
 
 
 @dataclass(frozen=True, slots=True)
@@ -10,14 +11,84 @@ class Settings:
     """Every tunable number of the pipeline lives here, with its meaning.
 
     ``favor`` shifts the structural passes: ``"precision"`` removes doubtful lines,
-    ``"recall"`` keeps them, ``"balanced"`` is the default.
+    ``"recall"`` keeps them, ``"balanced"`` is the default. The passes read the
+    shifted values through :meth:`effective`.
+
+    Word counts count ``\\w+`` tokens; in scripts written without spaces
+    (Chinese, Japanese) two characters count as one word.
     """
 
     favor: str = "balanced"
     # Safety valve: if structural passes would keep less than this share of the
-    # words the pattern rules kept, their decisions are withdrawn.
-    valve_min_share: float = 0.15
+    # words the pattern rules kept, or fewer than this many words, their
+    # decisions are withdrawn.
+    valve_min_share: float = 0.04
+    valve_min_words: float = 30.0
+
+    # Language guess: the best stop-word list must be hit at least this often,
+    # and by at least this share of the page's words.
+    language_min_hits: int = 8
+    language_min_share: float = 0.08
+
+    # Context-free classes (jusText-style): "good" prose, "near-good", "short", "bad".
+    good_words: float = 10.0          # a good line has at least this many words ...
+    good_density: float = 0.22        # ... and this share of stop words (known language)
+    near_words: float = 5.0           # a near-good line has at least this many words ...
+    near_density: float = 0.12        # ... and this share of stop words
+    long_words: float = 25.0          # a line this long is good on length alone if it reads as a sentence
+    free_good_words: float = 12.0     # language-free: good line length (with sentence punctuation)
+    caps_menu_share: float = 0.75     # title-case line: share of capitalised words above this
+    digits_share: float = 0.45        # a line whose tokens are mostly numbers (dates, scores, prices)
+
+    # Main region (maximum-sum segment): a line's score is positive for content,
+    # negative for furniture.
+    good_cap: float = 80.0            # words counted at most per good line
+    near_weight: float = 0.5          # near-good lines count this share of their words
+    short_penalty: float = 2.0        # a short line that its neighbours call furniture
+    bad_penalty: float = 6.0          # a furniture line
+    bad_word_penalty: float = 0.25    # ... plus this much per word
+    gap_penalty: float = 3.0         # each line the pattern rules removed between two kept lines
+    gap_cap: int = 8                  # ... counted at most this many times per gap
+    list_run: int = 3                 # this many short lines in a row inside the region form a list
+
+    # Headline: searched at most this many lines before the region's start.
+    headline_window: int = 12
+    headline_max_words: float = 30.0
+    headline_min_echo: float = 0.6    # share of the headline's words found in the page-title line
+    headline_min_lead_echo: float = 0.4  # ... or share of its content words found in the first paragraphs
+
+    # Article end: an end marker ("Comments", "Related articles") cuts the rest of
+    # the region only when at least this share of the region's words stands before it.
+    end_min_share: float = 0.3
+
+    # The fixpoint loop (classification and region re-run on the lines left) stops after this many rounds.
+    max_rounds: int = 6
 
     def __post_init__(self) -> None:
         if self.favor not in ("precision", "balanced", "recall"):
             raise ValueError(f"favor must be 'precision', 'balanced' or 'recall', not {self.favor!r}")
+
+    def effective(self) -> "Settings":
+        """These settings with ``favor`` applied (the values the passes use)."""
+        return _shifted(self)
+
+
+# How ``favor`` moves each threshold: field -> (precision value factor, recall value factor).
+_SHIFTS: dict[str, tuple[float, float]] = {
+    "good_density": (1.15, 0.85),
+    "near_density": (1.2, 0.8),
+    "good_words": (1.2, 0.8),
+    "short_penalty": (1.5, 0.6),
+    "bad_penalty": (1.3, 0.7),
+    "near_weight": (0.8, 1.3),
+    "end_min_share": (0.8, 1.3),
+}
+
+
+@lru_cache(maxsize=16)
+def _shifted(s: Settings) -> Settings:
+    if s.favor == "balanced":
+        return s
+    k = 0 if s.favor == "precision" else 1
+    names = {f.name for f in fields(Settings)}
+    return replace(s, **{name: getattr(s, name) * f[k] for name, f in _SHIFTS.items() if name in names})

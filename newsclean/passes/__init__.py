@@ -6,9 +6,10 @@ with the code of one of its rules; the pass's name is recorded as the stage.
 
 from __future__ import annotations
 
-from . import patterns, repeats
+from . import patterns, repeats, structure
 
 PASSES = (
     ("patterns", patterns.run),
     ("repeats", repeats.run),
+    ("structure", structure.run),
 )

@@ -1,0 +1,437 @@
+"""Find the article from the text alone: classification, main region, headline, end.
+
+The structural passes run on the lines the pattern rules left, as one loop:
+
+1. ``classify`` — each line gets a context-free class from shallow features
+   (good prose, near-good, short, furniture), then short and near-good lines
+   are revised from their neighbours (jusText's two passes). Furniture lines
+   inside the article go with ``NC911``/``NC912``.
+2. ``region`` — lines are scored (content positive, furniture negative) and the
+   maximum-sum segment is the article's main region (Pasternack & Roth, 2009);
+   lines before it go with ``NC902``, after it with ``NC903``.
+3. ``headline`` — the headline (a short line before the region, echoing the
+   page-title line when there is one) and the dek below it are kept; the page
+   title line, bylines and datelines go with ``NC904``.
+4. ``ends`` — an end marker inside the region ("Comments", "Leave a reply",
+   "Related articles") cuts the rest of it with ``NC921`` (the marker itself
+   with ``NC920``).
+
+The loop repeats on the lines still kept until nothing changes, so a cleaned
+page is a fixed point: cleaning it again removes nothing. A safety valve
+withdraws every structural decision when the page would lose nearly all its
+words, and says so in ``page.notes``.
+
+Every decision depends only on the lines kept by the earlier passes, never on
+blank lines or on where a line stood in the raw page.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from .lines import Features, guess_language, stop_counts, stopwords
+
+if TYPE_CHECKING:
+    from ..pipeline import Page
+    from ..settings import Settings
+
+CLASSIFY, REGION, HEADLINE, ENDS = "classify", "region", "headline", "ends"
+STAGES = (CLASSIFY, REGION, HEADLINE, ENDS)
+
+BEFORE_REGION = "NC902"
+AFTER_REGION = "NC903"
+PAGE_HEAD = "NC904"
+FURNITURE = "NC911"
+LIST_IN_ARTICLE = "NC912"
+END_MARKER = "NC920"
+AFTER_END = "NC921"
+
+BAD, SHORT, NEAR, GOOD = 0, 1, 2, 3
+CLASS_NAMES = ("furniture", "short", "near-good", "good")
+
+# Whole-line headings that close an article: comment sections and lists of
+# other stories. Matched against the normalised line (see rules.line_key).
+_END_MARKER = re.compile(
+    r"(?:\d+\s+)?(?:comments?|responses?|replies|reactions?|kommentare?|commentaires?|comentarios?|commenti|"
+    r"comentários?|komentarze?|reacties?)(?:\s*\(\d+\))?(?:\s+\d+)?"
+    r"|(?:leave|post|add|write|submit) (?:a |your |new )?(?:comment|reply|response)s?"
+    r"|(?:show|view|read|load|see) (?:all )?(?:\d+ )?comments?"
+    r"|join the (?:discussion|conversation)|discussion|conversation|what do you think\??"
+    r"|related(?: (?:articles?|stories|posts|content|news|links|coverage|reading|topics|items))?"
+    r"|(?:more|latest|other|recent|similar) (?:stories|articles|news|posts|headlines)(?: (?:from|in|on|about) .{1,40})?"
+    r"|more (?:from|on|in|about) .{1,40}|(?:you|we) (?:may|might) (?:also|like).{0,30}|also (?:read|see)"
+    r"|recommended(?: (?:for you|stories|articles|reading))?|read (?:next|more|also)|most (?:popular|read|viewed|shared|commented)"
+    r"|trending(?: now| stories)?|popular (?:stories|articles|posts|now)|what to read next|further reading"
+    r"|(?:filed under|tags?|tagged(?: with)?|topics?|categories|schlagwörter|themen|mots-clés|tagi|etiquetas)\s*:?.{0,80}"
+    r"|about the author|über den autor|ähnliche artikel|weitere artikel|mehr zum thema|das könnte sie auch interessieren"
+    r"|lesen sie auch|auch interessant|à lire aussi|lire aussi|sur le même sujet|voir aussi|articles similaires"
+    r"|noticias relacionadas|te puede interesar|leer más|articoli correlati|leggi anche|zobacz (?:też|także)|czytaj (?:też|także|więcej)"
+    r"|podobne artykuły|powiązane|gerelateerde artikelen|lees ook|veja também|leia também|notícias relacionadas"
+)
+# Short marker words that can only end an article, never introduce a list inside it.
+_COMMENT_MARKER = re.compile(r"(?:\d+\s+)?(?:comments?|kommentare?|commentaires?|comentarios?|commenti|komentarze?|reacties?|responses?)\b|(?:leave|post|add|write|submit) |join the")
+_MONTHS = (
+    "jan(?:uary|uar)?|feb(?:ruary|ruar)?|mar(?:ch)?|märz|apr(?:il)?|may|mai|jun[ei]?|jul[iy]?|aug(?:ust)?|sep(?:t|tember)?"
+    "|oct(?:ober)?|okt(?:ober)?|nov(?:ember)?|dec(?:ember)?|dez(?:ember)?|janvier|février|mars|avril|juin|juillet|août"
+    "|septembre|octobre|novembre|décembre|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre"
+    "|noviembre|diciembre|stycznia|lutego|marca|kwietnia|maja|czerwca|lipca|sierpnia|września|października|listopada|grudnia"
+)
+# A date or a time: "13 August 2024", "Aug. 13", "2024-08-13", "13.08.2024", "6:42 PM".
+_DATELINE = re.compile(
+    rf"(?i)\b(?:{_MONTHS})\.?\s+\d{{1,2}}\b|\b\d{{1,2}}\.?\s+(?:{_MONTHS})\b|\b\d{{4}}-\d{{2}}-\d{{2}}\b"
+    r"|\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b|\b\d{1,2}:\d{2}\b"
+)
+_BYLINE = re.compile(r"^(?:by|von|par|por|di|door|autor|author|posted by|written by|text:)\s", re.I)
+
+
+def run(page: "Page") -> None:
+    settings = page.settings.effective()
+    kept = page.kept()
+    if not kept:
+        return
+    feats = Features(page.lines)
+    before_words = sum(feats.words[i] for i in kept)
+    state = _Loop(page, feats, settings)
+    state.fixpoint(context=False)
+    after_words = sum(feats.words[i] for i in page.kept())
+    if after_words < before_words and (after_words < settings.valve_min_share * before_words
+                                       or after_words < settings.valve_min_words):
+        withdrawn = sum(page.undo(stage) for stage in STAGES)
+        page.notes.append(
+            f"safety valve: the structural passes would keep {after_words:.0f} of {before_words:.0f} words; "
+            f"their {withdrawn} decisions were withdrawn"
+        )
+        page.language = state.language
+        return
+    state.fixpoint(context=True)
+    page.language = state.language
+
+
+class _Loop:
+    """The structural passes over the lines still kept, repeated to a fixed point."""
+
+    def __init__(self, page: "Page", feats: Features, settings: "Settings") -> None:
+        self.page, self.f, self.s = page, feats, settings
+        self.language: str | None = None
+        self._stops_for: str | None = "?"
+        self.stops: list[int] = []
+        # End markers among all non-blank lines (also those the pattern rules removed).
+        self._removed_prefix: list[int] | None = None
+        self.markers = [i for i, k in enumerate(page.keys) if k and len(k) < 120 and _END_MARKER.fullmatch(k)]
+
+    def fixpoint(self, context: bool) -> None:
+        for _ in range(self.s.max_rounds):
+            if not self.round(context):
+                break
+
+    def round(self, context: bool) -> bool:
+        page, s = self.page, self.s
+        idx = page.kept()
+        if not idx:
+            return False
+        self.language = guess_language(self.f, idx, s.language_min_hits, s.language_min_share)
+        if self._stops_for != self.language:
+            self.stops = stop_counts(self.f, self.language)
+            self._stops_for = self.language
+        cf = [self.context_free(i) for i in idx]
+        rev = revise(cf)
+        changed = False
+        a, b = self.region(idx, cf, rev, context)
+        if a < 0:
+            return False
+        # Lines outside the main region.
+        head_keep = self.headline(idx, cf, a, context)
+        before = [j for j in range(a) if j not in head_keep]
+        after = list(range(b + 1, len(idx)))
+        # A lone line that is not plainly furniture, right next to the article,
+        # is too little evidence to cut an edge.
+        if len(before) == 1 and cf[before[0]] != BAD and not (context and self.gap(idx[before[0]], idx[before[0] + 1])):
+            before = []
+        if len(after) == 1 and cf[after[0]] != BAD and not (context and self.gap(idx[after[0] - 1], idx[after[0]])):
+            after = []
+        for j in before:
+            code = PAGE_HEAD if j >= a - s.headline_window and head_keep else BEFORE_REGION
+            changed |= page.drop(idx[j], code, HEADLINE if code == PAGE_HEAD else REGION,
+                                 self.why(idx[j], cf[j], rev[j]))
+        for j in after:
+            changed |= page.drop(idx[j], AFTER_REGION, REGION, self.why(idx[j], cf[j], rev[j]))
+        # Furniture inside the region: furniture lines, and runs of short lines (a box of links).
+        j = a
+        while j <= b:
+            if cf[j] > SHORT:
+                j += 1
+                continue
+            k = j
+            while k + 1 <= b and cf[k + 1] <= SHORT:
+                k += 1
+            run_len = k - j + 1
+            for m in range(j, k + 1):
+                if cf[m] == BAD:
+                    changed |= page.drop(idx[m], FURNITURE, CLASSIFY, self.why(idx[m], cf[m], rev[m]))
+                elif run_len >= s.list_run:
+                    changed |= page.drop(idx[m], LIST_IN_ARTICLE, CLASSIFY,
+                                         f"{run_len} short lines in a row; " + self.why(idx[m], cf[m], rev[m]))
+            j = k + 1
+        if context:
+            changed |= self.cut_at_end(idx, cf, a, b)
+        return changed
+
+    # -- classification -------------------------------------------------
+    def context_free(self, i: int) -> int:
+        f, s = self.f, self.s
+        w, t = f.words[i], f.tokens[i]
+        if f.copyright[i] or (f.links[i] and w < 15):
+            return BAD
+        if w <= 15 and _DATELINE.search(self.page.lines[i]):
+            return SHORT
+        if f.digits[i] > s.digits_share and w < 15:
+            return BAD
+        if f.seps[i] >= 2 and not f.end[i]:
+            return BAD
+        if self.language is not None and not f.cjk[i]:
+            dens = self.stops[i] / t if t else 0.0
+            if w >= s.good_words and dens >= s.good_density and (f.end[i] or w >= s.long_words):
+                return GOOD if not f.ellipsis[i] else NEAR
+            if w >= s.long_words and dens >= s.near_density:
+                return GOOD if f.end[i] else NEAR
+            if w >= s.near_words and f.end[i] and dens >= s.near_density:
+                return NEAR
+            if w >= s.good_words and dens >= s.good_density:
+                return NEAR
+            if w >= s.near_words and dens == 0 and f.caps[i] >= s.caps_menu_share:
+                return BAD
+            return SHORT
+        # Language-free: length and punctuation only.
+        if w >= s.free_good_words and (f.end[i] or f.inner[i] >= 2):
+            return GOOD if not f.ellipsis[i] else NEAR
+        if w >= s.near_words and f.end[i]:
+            return NEAR
+        return SHORT
+
+    def score(self, i: int, c: int, r: int) -> float:
+        f, s = self.f, self.s
+        w = f.words[i]
+        if r == GOOD:
+            if c == GOOD:
+                return min(w, s.good_cap)
+            if c == NEAR:
+                return s.near_weight * w
+            return 0.5
+        if c == BAD:
+            return -(s.bad_penalty + s.bad_word_penalty * w)
+        if c == SHORT:
+            return -s.short_penalty
+        return -s.short_penalty - s.bad_word_penalty * w
+
+    def why(self, i: int, c: int, r: int) -> str:
+        f = self.f
+        t = f.tokens[i]
+        dens = self.stops[i] / t if t and self.language else 0.0
+        rv = "" if r == c else f"->{CLASS_NAMES[r]}"
+        return f"{CLASS_NAMES[c]}{rv}; words {f.words[i]:.0f}, stop {dens:.2f}"
+
+    # -- region ---------------------------------------------------------
+    def region(self, idx: list[int], cf: list[int], rev: list[int], context: bool) -> tuple[int, int]:
+        """The maximum-sum segment of line scores, as positions in ``idx`` (-1, -1 if none is positive).
+
+        With ``context``, lines earlier passes removed between two kept lines
+        count against joining them (a footer's link block, a share bar).
+        """
+        s = self.s
+        removed_before = self.removed_prefix() if context else None
+        best, best_a, best_b = 0.0, -1, -1
+        cur, cur_a = 0.0, 0
+        prev = -1
+        for j, i in enumerate(idx):
+            v = self.score(i, cf[j], rev[j])
+            if cur <= 0:
+                cur, cur_a = v, j
+            else:
+                if removed_before is not None:
+                    cur -= s.gap_penalty * min(removed_before[i] - removed_before[prev + 1], s.gap_cap)
+                cur += v
+            if cur > best:
+                best, best_a, best_b = cur, cur_a, j
+            prev = i
+        return best_a, best_b
+
+    def removed_prefix(self) -> list[int]:
+        """``r[k]`` = how many non-blank lines before line ``k`` an earlier pass removed."""
+        if self._removed_prefix is None:
+            removed, keys = self.page.removed, self.page.keys
+            out = [0] * (len(removed) + 1)
+            n = 0
+            for k, d in enumerate(removed):
+                out[k] = n
+                if d is not None and d.stage not in STAGES:
+                    n += 1
+            out[len(removed)] = n
+            self._removed_prefix = out
+        return self._removed_prefix
+
+    def gap(self, i: int, k: int) -> bool:
+        """Whether an earlier pass removed a line between lines ``i`` and ``k``."""
+        r = self.removed_prefix()
+        return r[k] - r[i + 1] > 0
+
+    # -- headline -------------------------------------------------------
+    def headline(self, idx: list[int], cf: list[int], a: int, context: bool) -> set[int]:
+        """Positions (in ``idx``) before the region to keep: the headline and the head under it.
+
+        When the page opens with a headline-shaped line and nothing but
+        non-furniture lines follow it up to the region (an article that is
+        already clean), all of it stays. Otherwise the headline is the nearest
+        headline-shaped line before the region whose words echo the page-title
+        line (the first line) or the article's first paragraphs; failing that,
+        the first headline-shaped line above the dek, byline and dateline.
+        Between the headline and the region every line that is not plainly
+        furniture stays (dek, byline, dateline, author).
+
+        ``context`` also looks at the lines earlier passes removed: when pattern
+        rules cut furniture between the first line and the region, the page did
+        not open with its headline.
+        """
+        f, s, keys = self.f, self.s, self.page.keys
+        if a == 0:
+            return set()
+        if (a <= s.headline_window and self.headline_shaped(idx[0], cf[0])
+                and all(cf[j] != BAD for j in range(a)) and not (context and self.gap(idx[0], idx[a]))):
+            return set(range(a))
+        title = set(_WORD.findall(keys[idx[0]]))
+        stops = self._stopset()
+        lead: set[str] = set()
+        for i in idx[a:a + 3]:
+            lead.update(t for t in _WORD.findall(keys[i]) if t not in stops)
+        lo = max(0, a - s.headline_window)
+        best = -1
+        # When the region opens with a headline-like line, no other line is taken for one without an echo.
+        first = idx[a]
+        opens = not f.end[first] and f.words[first] <= s.headline_max_words
+        adjacent = True  # only head lines (dek, byline, dateline) between here and the region so far
+        head_seen = False  # ... and at least one of them
+        for j in range(a - 1, lo - 1, -1):
+            i = idx[j]
+            if self.headline_shaped(i, cf[j]):
+                toks = _WORD.findall(keys[i])
+                echo = sum(1 for t in toks if t in title) / len(toks) if j else 0.0
+                content = [t for t in toks if t not in stops]
+                lead_echo = sum(1 for t in content if t in lead) / len(content) if content else 0.0
+                if echo >= s.headline_min_echo or lead_echo >= s.headline_min_lead_echo:
+                    best = j
+                    break
+                if adjacent and head_seen and best < 0 and not opens:
+                    best = j  # remembered; an echoing line further up still wins
+            if not self.is_head_line(i, cf[j]):
+                adjacent = False
+            head_seen = True
+        if best < 0:
+            return set()
+        return {best} | {j for j in range(best + 1, a) if cf[j] != BAD}
+
+    def headline_shaped(self, i: int, c: int) -> bool:
+        f = self.f
+        return (3 <= f.words[i] <= self.s.headline_max_words and c != BAD and not f.ellipsis[i]
+                and f.digits[i] <= 0.5 and not _BYLINE.match(self.page.lines[i].strip()))
+
+    def is_head_line(self, i: int, c: int) -> bool:
+        """A line that may stand between headline and article: dek, byline, dateline."""
+        f = self.f
+        if c == GOOD or c == NEAR:
+            return f.digits[i] <= 0.2
+        line = self.page.lines[i].strip()
+        if f.words[i] <= 12 and _BYLINE.match(line):
+            return not f.links[i]
+        return f.words[i] <= 15 and _DATELINE.search(line) is not None
+
+    def _stopset(self) -> frozenset[str]:
+        return stopwords().get(self.language or "", frozenset())
+
+    # -- article end ----------------------------------------------------
+    def cut_at_end(self, idx: list[int], cf: list[int], a: int, b: int) -> bool:
+        """Cut the region at the first end marker that follows the bulk of its prose."""
+        if not self.markers:
+            return False
+        page, f, s = self.page, self.f, self.s
+        start, stop = idx[a], idx[b]
+        good = [f.words[i] if cf[j] == GOOD else 0.0 for j, i in enumerate(idx)]
+        total = sum(good[a:b + 1])
+        if not total:
+            return False
+        mk = 0
+        markers = self.markers
+        before = 0.0
+        j = a
+        while mk < len(markers) and markers[mk] <= start:
+            mk += 1
+        while mk < len(markers) and markers[mk] <= stop:
+            m = markers[mk]
+            while j <= b and idx[j] < m:
+                before += good[j]
+                j += 1
+            mk += 1
+            if before < s.end_min_share * total:
+                continue
+            # The marker must follow prose: the nearest longer line above it is good or near-good.
+            k = j - 1
+            while k >= a and cf[k] == SHORT and j - k <= 3:
+                k -= 1
+            if k < a or cf[k] < NEAR:
+                continue
+            detail = f"after {page.keys[m]!r}; {before:.0f} of {total:.0f} prose words before it"
+            changed = page.drop(m, END_MARKER, ENDS, detail)
+            for i in idx[j:b + 1]:
+                changed |= page.drop(i, AFTER_END, ENDS, detail)
+            return changed
+        return False
+
+
+_WORD = re.compile(r"\w+")
+
+
+
+
+def _neighbour(classes: list[int], j: int, step: int, ignore_near: bool, reach: int = 6) -> int:
+    n = len(classes)
+    j += step
+    end = j + step * reach
+    while 0 <= j < n and j != end:
+        c = classes[j]
+        if c == BAD or c == GOOD or (c == NEAR and not ignore_near):
+            return c
+        j += step
+    return BAD
+
+
+def revise(cf: list[int]) -> list[int]:
+    """jusText's context-sensitive pass: short and near-good lines take their neighbours' class."""
+    out = list(cf)
+    n = len(cf)
+    # Short lines first, judged by the nearest good or bad lines around them.
+    j = 0
+    while j < n:
+        if cf[j] != SHORT:
+            j += 1
+            continue
+        k = j
+        while k + 1 < n and cf[k + 1] == SHORT:
+            k += 1
+        prev = _neighbour(cf, j, -1, True)
+        nxt = _neighbour(cf, k, 1, True)
+        if prev == GOOD and nxt == GOOD:
+            c = GOOD
+        elif prev == BAD and nxt == BAD:
+            c = BAD
+        else:
+            p2, n2 = _neighbour(cf, j, -1, False), _neighbour(cf, k, 1, False)
+            c = BAD if (p2 == BAD or n2 == BAD) else GOOD
+        for m in range(j, k + 1):
+            out[m] = c
+        j = k + 1
+    # Near-good lines: bad only when furniture is on both sides.
+    for j in range(n):
+        if cf[j] == NEAR:
+            prev = _neighbour(cf, j, -1, True)
+            nxt = _neighbour(cf, j, 1, True)
+            out[j] = BAD if prev == BAD and nxt == BAD else GOOD
+    return out

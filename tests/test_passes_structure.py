@@ -1,0 +1,190 @@
+"""The structural passes on small invented pages: features, classes, region, headline, end, valve."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsclean import Settings, clean, clean_and_explain
+from newsclean.passes.lines import Features, guess_language, stopwords
+from newsclean.passes.structure import BAD, GOOD, NEAR, SHORT, revise
+
+P1 = "The harbour board approved the new ferry timetable on Monday after a long debate about winter crossings."
+P2 = "Ferries will leave every forty minutes from March, and the last boat will sail an hour later than now."
+P3 = "The board said the change would cost less than the extra buses the town had asked for last year."
+P4 = "A public meeting on the new fares will be held in the town hall next month, the chairman said."
+P5 = "Fishermen at the quay said they welcomed the later sailing, since it lets them land the evening catch."
+MENU = ["Harbour Life", "Tide Tables", "Boat Sales", "Town Crier Picks", "Weather Desk", "Quay Cams"]
+
+
+def page(*blocks: str) -> str:
+    return "\n\n".join(blocks) + "\n"
+
+
+def codes(text: str, **options) -> dict[str, str]:
+    """Removed line text -> rule code."""
+    return {d.line: d.code for d in clean_and_explain(text, **options).decisions}
+
+
+# -- features and language ----------------------------------------------------
+
+def test_features_are_computed_from_the_stripped_line():
+    f = Features(["  The board met on Monday.  ", "Home | News | Sport", "", "www.example.com/page"])
+    assert f.tokens[0] == 5 and f.end[0]
+    assert f.seps[1] >= 2 and not f.end[1]
+    assert f.tokens[2] == 0
+    assert f.links[3] >= 1
+
+
+def test_cjk_characters_count_as_words_and_their_punctuation_ends_sentences():
+    f = Features(["港口委员会周一批准了新的渡轮时刻表。"])
+    assert f.words[0] >= 8
+    assert f.end[0]
+
+
+def test_stop_word_lists_cover_the_main_languages():
+    lists = stopwords()
+    for code in ("en", "de", "fr", "es", "it", "pt", "nl", "pl"):
+        assert len(lists[code]) >= 80, code
+
+
+@pytest.mark.parametrize("text,code", [
+    (P1 + " " + P2, "en"),
+    ("Der Hafenrat hat am Montag den neuen Fahrplan für die Fähren beschlossen, nachdem es eine lange Debatte gab.", "de"),
+    ("Le conseil du port a approuvé lundi le nouvel horaire des ferries après un long débat sur les traversées.", "fr"),
+    ("Rada portu zatwierdziła nowy rozkład, ale nie jest jeszcze jasne, czy to się uda i kiedy będzie gotowy.", "pl"),
+    ("El consejo del puerto aprobó el lunes el nuevo horario de los transbordadores tras un largo debate sobre los cruces.", "es"),
+])
+def test_language_is_guessed_from_stop_words(text, code):
+    f = Features([text])
+    assert guess_language(f, [0], 5, 0.08) == code
+
+
+def test_unknown_script_has_no_language():
+    f = Features(["港口委员会周一批准了新的渡轮时刻表，最后一班船将比现在晚一个小时开出。"])
+    assert guess_language(f, [0], 5, 0.08) is None
+
+
+def test_result_reports_the_language():
+    assert clean_and_explain(page(P1, P2, P3)).language == "en"
+
+
+# -- classification and revision ----------------------------------------------
+
+def test_revision_makes_a_short_line_between_prose_good_and_between_furniture_bad():
+    assert revise([GOOD, SHORT, GOOD]) == [GOOD, GOOD, GOOD]
+    assert revise([BAD, SHORT, BAD]) == [BAD, BAD, BAD]
+    assert revise([GOOD, SHORT, BAD]) == [GOOD, BAD, BAD]
+    assert revise([BAD, NEAR, GOOD]) == [BAD, GOOD, GOOD]
+    assert revise([BAD, NEAR, SHORT, BAD]) == [BAD, BAD, BAD, BAD]
+
+
+# -- region ---------------------------------------------------------------------
+
+def test_menu_before_and_footer_after_the_article_go():
+    text = page(*MENU, P1, P2, P3, P4, *MENU)
+    got = codes(text)
+    for item in MENU:
+        assert got.get(item) in ("NC902", "NC903")
+    assert clean(text) == page(P1, P2, P3, P4)
+
+
+def test_a_box_of_headlines_inside_the_article_goes():
+    box = ["Bridge Repairs Delayed Again", "Council Election Results", "New Dock Opens Downtown"]
+    text = page(P1, P2, *box, P3, P4)
+    assert clean(text) == page(P1, P2, P3, P4)
+    assert {codes(text)[x] for x in box} == {"NC912"}
+
+
+def test_a_single_subheading_inside_the_article_stays():
+    text = page(P1, P2, "Fares and tickets", P3, P4)
+    assert clean(text) == text
+
+
+def test_separated_link_rows_inside_the_article_go():
+    text = page(P1, P2, "Harbour Cam | Tide Tables | Boat Sales", P3, P4)
+    assert codes(text) == {"Harbour Cam | Tide Tables | Boat Sales": "NC911"}
+
+
+# -- headline and head ------------------------------------------------------------
+
+def test_headline_echoing_the_title_line_is_kept_with_byline_and_date():
+    text = page("Ferry timetable changes approved | Harbour Life | The Harbour Times", *MENU,
+                "Ferry timetable changes approved", "By Mara Quint", "12 March 2024 09:41", P1, P2, P3)
+    assert clean(text) == page("Ferry timetable changes approved", "By Mara Quint", "12 March 2024 09:41", P1, P2, P3)
+
+
+def test_headline_echoing_the_first_paragraph_is_kept():
+    text = page(*MENU, "Harbour board approves later ferry timetable", P1, P2, P3)
+    assert clean(text) == page("Harbour board approves later ferry timetable", P1, P2, P3)
+
+
+def test_clean_articles_and_short_articles_come_through_whole():
+    short = page("Harbour board approves later ferries", P1, P2, P3)
+    assert clean(short) == short
+    longer = page("Harbour board approves later ferries", "By Mara Quint", P1, P2, "Fares", P3, P4, P5)
+    assert clean(longer) == longer
+
+
+# -- article end ------------------------------------------------------------------
+
+def test_comments_after_an_end_marker_go():
+    c1 = "I have taken that ferry for twenty years and it has never once been on time in the winter months."
+    c2 = "The later boat is good news for anyone who works in the city and has to get home after the shops close."
+    text = page(P1, P2, P3, P4, "Responses", c1, c2)
+    got = codes(text)
+    assert got["Responses"] == "NC920" and got[c1] == "NC921" and got[c2] == "NC921"
+
+
+def test_an_article_that_mentions_comments_is_not_cut():
+    text = page(P1, "Comments from the minister drew criticism from the ferry operators on Tuesday evening.", P2, P3)
+    assert clean(text) == text
+
+
+def test_an_end_marker_near_the_top_does_not_cut_the_article():
+    text = page("Responses", P1, P2, P3, P4)
+    assert "NC921" not in codes(text).values()
+
+
+# -- safety valve, settings, rule selection ----------------------------------------
+
+def test_nothing_goes_when_no_line_reads_like_prose():
+    text = page(*MENU, "The ferry runs later from March.", *MENU)
+    assert clean(text) == text
+
+
+def test_safety_valve_withdraws_decisions_when_too_little_would_be_left():
+    text = page(*MENU, P1, *MENU)
+    result = clean_and_explain(text)
+    assert result.text == text
+    assert not [d for d in result.decisions if d.code.startswith("NC9") and d.code != "NC901"]
+    assert any("safety valve" in n for n in result.notes)
+
+
+def test_turning_the_structure_codes_off_turns_the_passes_off():
+    text = page(*MENU, P1, P2, P3, *MENU)
+    assert clean(text, ignore=["NC9"]) == clean(text, ignore=["structure"])
+    got = codes(text, ignore=["NC902", "NC903"])
+    assert not {"NC902", "NC903"} & set(got.values())
+
+
+def test_favor_shifts_thresholds():
+    base = Settings()
+    assert Settings(favor="precision").effective().bad_penalty > base.effective().bad_penalty
+    assert Settings(favor="recall").effective().bad_penalty < base.effective().bad_penalty
+    with pytest.raises(ValueError):
+        Settings(favor="everything")
+
+
+@pytest.mark.parametrize("favor", ["precision", "balanced", "recall"])
+def test_every_favor_is_idempotent_and_keeps_clean_articles(favor):
+    text = page(*MENU, "Harbour board approves later ferry timetable", P1, P2, P3, P4, *MENU)
+    once = clean(text, favor=favor)
+    assert clean(once, favor=favor) == once
+    clean_page = page("Harbour board approves later ferries", P1, P2, P3)
+    assert clean(clean_page, favor=favor) == clean_page
+
+
+def test_decisions_carry_scores_in_their_detail():
+    text = page(*MENU, P1, P2, P3)
+    details = [d.detail for d in clean_and_explain(text).decisions if d.code == "NC902"]
+    assert details and all("words" in x for x in details)
