@@ -1,17 +1,21 @@
 """An index over the built-in patterns, organised by how each one is anchored.
 
 Trying every pattern on every line is the slow way. Each pattern is parsed once
-(with the ``re`` module's own parser) to find what a matching line must contain:
+(with the ``re`` module's own parser; the result is cached on disk, see
+:mod:`newsclean.rules.index_cache`) to find what a matching line must look like:
 
-* a **literal prefix** (``watch (?:cbs|nbc) news`` must start with ``watch ``):
-  the pattern is filed under the first two characters of each possible prefix,
-  and a line only meets the patterns filed under its own first two characters;
-* otherwise **required literals** somewhere (`` \\d{1,2}:\\d{2}`` needs ``:``):
-  the pattern is tried only on lines that contain one of them;
-* patterns with neither are tried on every line short enough for them.
+* a **literal prefix** (``(?:please )?check your …`` starts with ``check your``
+  or ``please check your``): the pattern is filed under the first two
+  characters of each possible prefix, and a line meets only the patterns filed
+  under its own first two characters;
+* otherwise a **literal suffix**, filed the same way under the last two characters;
+* otherwise **required literals** (`` \\d{1,2}:\\d{2}`` needs ``:``): the
+  pattern is tried only on lines that contain one of them;
+* patterns with none of these are tried on every line short enough for them.
 
-Patterns in one bucket are joined into one alternation without capture groups;
-only when it matches are the bucket's rules tried one by one to name the rule.
+Patterns of one bucket are joined into one alternation without capture groups,
+compiled the first time a line reaches the bucket; only when it matches are the
+bucket's patterns tried one by one to name the rule (the lowest code wins).
 """
 
 from __future__ import annotations
@@ -27,18 +31,8 @@ except ImportError:  # pragma: no cover - Python 3.10
     import sre_constants as _c  # type: ignore[no-redef]
     import sre_parse as _parser  # type: ignore[no-redef]
 
-_MAX_PREFIXES = 64
+_MAX_PREFIXES = 256
 PREFIX_LEN = 2
-SHORT_LINE_WORDS = 30
-# Letters by how often they occur in English and European text, most common first:
-# a trigram made of rarer letters singles out fewer lines.
-_COMMON = " etaoinsrhldcumfpgwybvkxjqz"
-
-
-def _rarest_trigram(lit: str) -> str:
-    def cost(t: str) -> int:
-        return sum(-_COMMON.index(ch) if ch in _COMMON else -30 for ch in t)
-    return min((lit[i:i + 3] for i in range(len(lit) - 2)), key=cost)
 
 
 def _prefixes(seq: Any, tail: bool = False) -> list[tuple[str, bool]]:
@@ -61,6 +55,8 @@ def _prefixes(seq: Any, tail: bool = False) -> list[tuple[str, bool]]:
             options = [(o, False) for o, _ in _prefixes(av[2], tail)]
             if av[0] == 0:
                 options.append(("", True))
+        elif op in (_c.ASSERT, _c.ASSERT_NOT):
+            options = [("", True)]  # a lookaround consumes nothing
         else:
             options = [("", False)]
         nxt: list[tuple[str, bool]] = []
@@ -69,8 +65,16 @@ def _prefixes(seq: Any, tail: bool = False) -> list[tuple[str, bool]]:
                 nxt.append((pre, False))
                 continue
             nxt.extend(((o + pre) if tail else (pre + o), c) for o, c in options)
-        results = list(dict.fromkeys(nxt))
-        if len(results) > _MAX_PREFIXES or all(not c for _, c in results):
+        nxt = list(dict.fromkeys(nxt))
+        if len(nxt) > _MAX_PREFIXES:
+            # too many ways on (a long list of alternatives): only the first
+            # characters matter to the index, so keep those and stop here
+            heads = list(dict.fromkeys(((p[-PREFIX_LEN:] if tail else p[:PREFIX_LEN]), False) for p, _ in nxt))
+            if len(heads) > _MAX_PREFIXES:
+                return list(dict.fromkeys((p, False) for p, _ in results))
+            return heads
+        results = nxt
+        if all(not c for _, c in results):
             break
     return results
 
@@ -127,6 +131,8 @@ def _required(seq: Any) -> list[str] | None:
                 consider(sorted({x for a in alts for x in a}))  # type: ignore[union-attr]
         elif op in (_c.MAX_REPEAT, _c.MIN_REPEAT) and av[0] >= 1:
             consider(_required(av[2]))
+        elif op is _c.IN and av and all(o is _c.LITERAL for o, _ in av):
+            consider(sorted({chr(v) for _, v in av}))
     consider([run] if run else None)
     return best
 
@@ -224,26 +230,16 @@ class PatternIndex:
                 rest.append((rule, pattern))
         self.by_prefix = {k: _bucket(v) for k, v in by_prefix.items()}
         self.by_suffix = {k: _bucket(v) for k, v in by_suffix.items()}
-        # Gated buckets meet a line only if their literal is in it. For short lines
-        # the candidates come from one dict lookup per character trigram of the
-        # line (each literal is filed under one of its trigrams); buckets meant for
-        # long lines test their literals directly.
-        self.gated = []
-        self.long_gated = []
-        self.trigrams: dict[str, list[int]] = {}
-        for lits, members in sorted(by_literal.items()):
-            bucket = _bucket(members)
-            if bucket.max_words > SHORT_LINE_WORDS or any(len(x) < 3 for x in lits):
-                self.long_gated.append((_gate(lits), bucket))
-                continue
-            self.gated.append((_gate(lits), bucket))
-            for lit in lits:
-                self.trigrams.setdefault(_rarest_trigram(lit), []).append(len(self.gated) - 1)
+        # Gated buckets meet a line only if one of their literals is in it (a
+        # literal that contains another of the same set adds nothing and is dropped).
+        self.gated: list[tuple[Any, _Bucket]] = [
+            (_gate(_minimal(lits)), _bucket(v)) for lits, v in sorted(by_literal.items())
+        ]
         self.rest = _bucket(rest) if rest else None
         self.max_words = max((r.max_words for r, _ in entries), default=0)
 
     def stats(self) -> dict[str, int]:
-        return {"prefix_buckets": len(self.by_prefix), "suffix_buckets": len(self.by_suffix), "literal_buckets": len(self.gated), "long_literal_buckets": len(self.long_gated),
+        return {"prefix_buckets": len(self.by_prefix), "suffix_buckets": len(self.by_suffix), "literal_buckets": len(self.gated),
                 "ungated_patterns": len(self.rest.entries) if self.rest else 0}
 
     def match(self, key: str, nwords: int) -> Any | None:
@@ -257,23 +253,16 @@ class PatternIndex:
         bucket = self.by_suffix.get(key[-PREFIX_LEN:])
         if bucket is not None and nwords <= bucket.max_words and bucket.fullmatch(key):
             best = bucket.first(key, nwords, best)
-        if nwords <= SHORT_LINE_WORDS and self.trigrams:
-            get = self.trigrams.get
-            ids: set[int] = set()
-            for i in range(len(key) - 2):
-                hit = get(key[i:i + 3])
-                if hit is not None:
-                    ids.update(hit)
-            for i in sorted(ids):
-                gate, bucket = self.gated[i]
-                if nwords <= bucket.max_words and gate(key) and bucket.fullmatch(key):
-                    best = bucket.first(key, nwords, best)
-        for gate, bucket in self.long_gated:
+        for gate, bucket in self.gated:
             if nwords <= bucket.max_words and gate(key) and bucket.fullmatch(key):
                 best = bucket.first(key, nwords, best)
         if self.rest is not None and nwords <= self.rest.max_words and self.rest.fullmatch(key):
             best = self.rest.first(key, nwords, best)
         return best
+
+
+def _minimal(literals: Sequence[str]) -> list[str]:
+    return [x for x in literals if not any(y != x and y in x for y in literals)]
 
 
 def _gate(literals: Sequence[str]) -> Any:
