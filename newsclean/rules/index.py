@@ -13,9 +13,8 @@ Trying every pattern on every line is the slow way. Each pattern is parsed once
   pattern is tried only on lines that contain one of them;
 * patterns with none of these are tried on every line short enough for them.
 
-Patterns of one bucket are joined into one alternation without capture groups,
-compiled the first time a line reaches the bucket; only when it matches are the
-bucket's patterns tried one by one to name the rule (the lowest code wins).
+Each pattern is compiled once, the first time a line reaches it (start-up stays
+light: a small page touches few patterns); the lowest code wins.
 """
 
 from __future__ import annotations
@@ -143,35 +142,29 @@ def required_literals(pattern: str) -> list[str] | None:
 
 
 class _Bucket:
-    """Patterns that share a gate; their regexes are compiled the first time a line reaches them."""
+    """Patterns that share a gate. A pattern can be filed in several buckets, so
+    each is compiled once, on first use, into a cache shared by the index."""
 
-    __slots__ = ("entries", "singles", "max_words", "fullmatch")
+    __slots__ = ("entries", "compiled", "max_words")
 
-    def __init__(self, entries: list[tuple[Any, str]]) -> None:
+    def __init__(self, entries: list[tuple[Any, str]], compiled: dict[str, Any]) -> None:
         self.entries = entries
-        self.singles: list[Any] = [None] * len(entries)  # each pattern alone, compiled when needed
+        self.compiled = compiled
         self.max_words = max(rule.max_words for rule, _ in entries)
-        self.fullmatch = self._compile_then_match
-
-    def _compile_then_match(self, key: str) -> Any:
-        combined = re.compile("|".join(f"(?:{p})" for _, p in self.entries))
-        self.fullmatch = combined.fullmatch
-        return combined.fullmatch(key)
 
     def first(self, key: str, nwords: int, best: Any | None) -> Any | None:
         """The lowest-coded rule of this bucket (or ``best``) whose pattern matches ``key``."""
-        for i, (rule, pattern) in enumerate(self.entries):
+        for rule, pattern in self.entries:
             if nwords > rule.max_words or (best is not None and rule.code >= best.code):
                 continue
-            rx = self.singles[i]
+            rx = self.compiled.get(pattern)
             if rx is None:
-                rx = self.singles[i] = re.compile(pattern)
-            if rx.fullmatch(key):
+                rx = self.compiled[pattern] = re.compile(pattern).fullmatch
+            if rx(key):
                 best = rule
         return best
 
 
-_bucket = _Bucket
 
 
 def analyse(pattern: str) -> tuple[str, list[str]]:
@@ -228,14 +221,15 @@ class PatternIndex:
                 by_literal.setdefault(tuple(lits), []).append((rule, pattern))
             else:
                 rest.append((rule, pattern))
-        self.by_prefix = {k: _bucket(v) for k, v in by_prefix.items()}
-        self.by_suffix = {k: _bucket(v) for k, v in by_suffix.items()}
+        cache: dict[str, Any] = {}
+        self.by_prefix = {k: _Bucket(v, cache) for k, v in by_prefix.items()}
+        self.by_suffix = {k: _Bucket(v, cache) for k, v in by_suffix.items()}
         # Gated buckets meet a line only if one of their literals is in it (a
         # literal that contains another of the same set adds nothing and is dropped).
         self.gated: list[tuple[Any, _Bucket]] = [
-            (_gate(_minimal(lits)), _bucket(v)) for lits, v in sorted(by_literal.items())
+            (_gate(_minimal(lits)), _Bucket(v, cache)) for lits, v in sorted(by_literal.items())
         ]
-        self.rest = _bucket(rest) if rest else None
+        self.rest = _Bucket(rest, cache) if rest else None
         self.max_words = max((r.max_words for r, _ in entries), default=0)
 
     def stats(self) -> dict[str, int]:
@@ -248,15 +242,15 @@ class PatternIndex:
             return None
         best = None
         bucket = self.by_prefix.get(key[:PREFIX_LEN])
-        if bucket is not None and nwords <= bucket.max_words and bucket.fullmatch(key):
+        if bucket is not None and nwords <= bucket.max_words:
             best = bucket.first(key, nwords, best)
         bucket = self.by_suffix.get(key[-PREFIX_LEN:])
-        if bucket is not None and nwords <= bucket.max_words and bucket.fullmatch(key):
+        if bucket is not None and nwords <= bucket.max_words:
             best = bucket.first(key, nwords, best)
         for gate, bucket in self.gated:
-            if nwords <= bucket.max_words and gate(key) and bucket.fullmatch(key):
+            if nwords <= bucket.max_words and gate(key):
                 best = bucket.first(key, nwords, best)
-        if self.rest is not None and nwords <= self.rest.max_words and self.rest.fullmatch(key):
+        if self.rest is not None and nwords <= self.rest.max_words:
             best = self.rest.first(key, nwords, best)
         return best
 
