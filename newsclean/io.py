@@ -1,21 +1,30 @@
 """Reading inputs and writing outputs safely.
 
 * Input bytes are decoded in one place: a BOM (UTF-8, UTF-16, UTF-32) decides;
-  otherwise UTF-8; otherwise cp1252 (or latin-1), with a warning. Binary data
-  (NUL bytes that are not UTF-16/32) is refused.
+  otherwise UTF-8; otherwise cp1252 (or latin-1), with a warning. Text in
+  UTF-16 without a BOM is recognised by its zero bytes, with a warning. Binary
+  data (NUL bytes, or mostly control characters) is refused. An empty or
+  all-white-space input is cleaned to nothing, with a warning.
 * Every file write is atomic: a temporary file in the target's directory is
   written, flushed and fsynced, given the original's permissions, then renamed
-  over the target. An interrupted run never leaves a half-written file.
+  over the target. If anything fails (a full disk, Ctrl-C), the temporary file
+  is removed and the target is left as it was.
+* Huge files are read in bounded pieces (:func:`sniff_file`, :func:`iter_text`,
+  :func:`iter_blocks`); :mod:`newsclean.large` cleans them block by block.
 """
 
 from __future__ import annotations
 
 import codecs
+import hashlib
 import os
+import re
 import stat
 import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO, Iterator
 
 _SNIFF = 8192
 _BOMS = (
@@ -25,6 +34,20 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
+# Control characters that do not occur in text (everything below 0x20 except
+# tab, line feed, form feed, carriage return and escape).
+_CONTROL = bytes(b for b in range(32) if b not in (9, 10, 11, 12, 13, 27))
+_BINARY_CONTROL_SHARE = 0.10
+
+READ_CHUNK = 1 << 20
+# Files larger than this are cleaned block by block (see newsclean.large).
+LARGE_FILE_BYTES = 64 << 20
+# The size, in characters, of the blocks a huge file is cut into.
+BLOCK_CHARS = 4 << 20
+
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+# A line break followed by one or more blank (white-space only) lines.
+_BLANK_RUN = re.compile(r"(?:\r\n|\r|\n)(?:[^\S\r\n]*(?:\r\n|\r|\n))+")
 
 
 class InputError(Exception):
@@ -38,25 +61,84 @@ class Decoded:
     warning: str = ""
 
 
+def _join(*warnings: str) -> str:
+    return "; ".join(w for w in warnings if w)
+
+
+def _content_warning(text: str) -> str:
+    if not text:
+        return "empty input; nothing to clean"
+    if not text.strip():
+        return "only white space; nothing to clean"
+    return ""
+
+
+def _utf16_without_bom(head: bytes) -> str | None:
+    """``utf-16-le``/``-be`` if ``head`` looks like mostly-Latin text in UTF-16 without a BOM."""
+    n = len(head) - len(head) % 2
+    if n < 8:
+        return None
+    even, odd = head[0:n:2], head[1:n:2]
+    half = n // 2
+    if odd.count(0) > 0.9 * half and even.count(0) < 0.1 * half:
+        return "utf-16-le"
+    if even.count(0) > 0.9 * half and odd.count(0) < 0.1 * half:
+        return "utf-16-be"
+    return None
+
+
+def _looks_binary(head: bytes, nuls: int, size: int) -> str:
+    """Why these bytes are not text ("" if they may be)."""
+    if b"\x00" in head or nuls > size // 1000:
+        return "binary file (contains NUL bytes); skipped"
+    if head:
+        controls = sum(head.count(c) for c in _CONTROL)
+        if controls > _BINARY_CONTROL_SHARE * len(head):
+            return "binary file (mostly control characters); skipped"
+    return ""
+
+
+def _bom_encoding(data: bytes) -> str | None:
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            return name
+    return None
+
+
 def decode(data: bytes, encoding: str | None = None) -> Decoded:
     """Decode page bytes to text, or raise :class:`InputError` for binary data."""
     if encoding:
         try:
-            return Decoded(data.decode(encoding), encoding)
+            codecs.lookup(encoding)
         except LookupError:
             raise InputError(f"unknown encoding {encoding!r}") from None
+        try:
+            text = data.decode(encoding)
         except UnicodeDecodeError as exc:
             raise InputError(f"not valid {encoding} (byte {exc.start})") from None
-    for bom, name in _BOMS:
-        if data.startswith(bom):
-            try:
-                return Decoded(data.decode(name), name)
-            except UnicodeDecodeError as exc:
-                raise InputError(f"starts with a {name} byte-order mark but is not valid {name} (byte {exc.start})") from None
-    if b"\x00" in data[:_SNIFF] or (b"\x00" in data and data.count(b"\x00") > len(data) // 1000):
-        raise InputError("binary file (contains NUL bytes); skipped")
+        return Decoded(text, encoding, _content_warning(text))
+    name = _bom_encoding(data)
+    if name is not None:
+        try:
+            text = data.decode(name)
+        except UnicodeDecodeError as exc:
+            raise InputError(f"starts with a {name} byte-order mark but is not valid {name} (byte {exc.start}); "
+                             "--encoding forces another") from None
+        return Decoded(text, name, _content_warning(text))
+    head = data[:_SNIFF]
+    utf16 = _utf16_without_bom(head)
+    if utf16 is not None:
+        try:
+            text = data.decode(utf16)
+            return Decoded(text, utf16, _join(f"no byte-order mark; decoded as {utf16}", _content_warning(text)))
+        except UnicodeDecodeError:
+            pass
+    why = _looks_binary(head, data.count(b"\x00") if b"\x00" in data else 0, len(data))
+    if why:
+        raise InputError(why)
     try:
-        return Decoded(data.decode("utf-8"), "utf-8")
+        text = data.decode("utf-8")
+        return Decoded(text, "utf-8", _content_warning(text))
     except UnicodeDecodeError as exc:
         first_bad = exc.start
     try:
@@ -65,7 +147,7 @@ def decode(data: bytes, encoding: str | None = None) -> Decoded:
     except UnicodeDecodeError:
         text = data.decode("latin-1")
         used = "latin-1"
-    return Decoded(text, used, f"not valid UTF-8 (byte {first_bad}); decoded as {used}")
+    return Decoded(text, used, _join(f"not valid UTF-8 (byte {first_bad}); decoded as {used}", _content_warning(text)))
 
 
 def read_path(path: Path, encoding: str | None = None) -> Decoded:
@@ -73,28 +155,267 @@ def read_path(path: Path, encoding: str | None = None) -> Decoded:
     return decode(read_bytes(path), encoding)
 
 
-def read_bytes(path: Path) -> bytes:
-    """The bytes of one file; every failure is an :class:`InputError`."""
+def _open_error(exc: OSError, path: Path) -> InputError:
+    """One line for an ``OSError`` raised while opening or reading ``path``."""
+    if isinstance(exc, FileNotFoundError):
+        return InputError("broken symbolic link" if path.is_symlink() else "no such file")
+    if isinstance(exc, PermissionError):
+        return InputError("permission denied")
+    if isinstance(exc, IsADirectoryError):
+        return InputError("is a directory (give -o OUTDIR or --in-place to clean a tree)")
+    return InputError((exc.strerror or str(exc)).rstrip("."))
+
+
+def _check_regular(path: Path, *, pipe_ok: bool = False) -> int:
+    """The size of ``path``, a regular file (or, with ``pipe_ok``, a named pipe such as
+    ``<(command)``); devices and sockets are refused, so a read never runs forever."""
     try:
-        if path.is_dir():
-            raise InputError("is a directory (give -o OUTDIR or --in-place to clean a tree)")
-        data = path.read_bytes()
-    except InputError:
-        raise
-    except FileNotFoundError:
-        raise InputError("no such file" if not path.is_symlink() else "broken symbolic link") from None
-    except PermissionError:
-        raise InputError("permission denied") from None
-    except IsADirectoryError:
-        raise InputError("is a directory (give -o OUTDIR or --in-place to clean a tree)") from None
+        st = path.stat()
     except OSError as exc:
-        raise InputError(exc.strerror or str(exc)) from None
-    return data
+        raise _open_error(exc, path) from None
+    if stat.S_ISDIR(st.st_mode):
+        raise InputError("is a directory (give -o OUTDIR or --in-place to clean a tree)")
+    if not (stat.S_ISREG(st.st_mode) or (pipe_ok and stat.S_ISFIFO(st.st_mode))):
+        kind = "a named pipe" if stat.S_ISFIFO(st.st_mode) else "a socket" if stat.S_ISSOCK(st.st_mode) else "a device"
+        raise InputError(f"is {kind}, not a regular file; skipped")
+    return st.st_size
+
+
+def read_bytes(path: Path) -> bytes:
+    """The bytes of one file (or named pipe); every failure is an :class:`InputError`."""
+    path = Path(path)
+    _check_regular(path, pipe_ok=True)
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise _open_error(exc, path) from None
+    except MemoryError:
+        raise InputError("too large to read into memory") from None
+
+
+def file_size(path: Path) -> int:
+    """The size of a regular file (an :class:`InputError` for anything else)."""
+    return _check_regular(Path(path))
 
 
 def encode(text: str) -> bytes:
     """Output bytes: always UTF-8; lone surrogates (from odd input) become U+FFFD."""
     return text.encode("utf-8", "replace")
+
+
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f\x80-\x9f\u2028\u2029\ud800-\udfff]")
+
+
+def display_name(path: str | os.PathLike[str]) -> str:
+    """A path as one printable line: control characters and undecodable bytes escaped.
+
+    A file name may contain a newline or bytes that are not UTF-8 (they arrive
+    as surrogate escapes); messages must still be one line per file.
+    """
+    text = os.fspath(path)
+
+    def esc(m: re.Match[str]) -> str:
+        c = ord(m.group())
+        if 0xDC80 <= c <= 0xDCFF:  # an undecodable byte, kept by surrogateescape
+            return f"\\x{c - 0xDC00:02x}"
+        return f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}"
+
+    return _UNPRINTABLE.sub(esc, text)
+
+
+# --- Reading huge files in bounded pieces ------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Sniffed:
+    """What a first read of a whole file found out, without holding it in memory."""
+
+    encoding: str
+    warning: str
+    size: int
+    digest: str  # BLAKE2b of the bytes, to tell later whether the output differs
+
+
+def _chunks(path: Path, size: int = READ_CHUNK) -> Iterator[bytes]:
+    try:
+        with open(path, "rb") as fh:
+            while True:
+                chunk = fh.read(size)
+                if not chunk:
+                    return
+                yield chunk
+    except OSError as exc:
+        raise _open_error(exc, path) from None
+
+
+def _valid_stream(path: Path, encoding: str) -> tuple[bool, int]:
+    """Whether the whole file decodes with ``encoding``; else the offset of the first bad byte."""
+    dec = codecs.getincrementaldecoder(encoding)()
+    offset = 0
+    try:
+        for chunk in _chunks(path):
+            dec.decode(chunk)
+            offset += len(chunk)
+        dec.decode(b"", final=True)
+    except UnicodeDecodeError as exc:
+        return False, offset + max(exc.start, 0)
+    return True, -1
+
+
+def sniff_file(path: Path, encoding: str | None = None) -> Sniffed:
+    """Choose the encoding of a file the way :func:`decode` would, reading it in chunks.
+
+    Raises :class:`InputError` for binary data, an undecodable forced encoding
+    or a file that cannot be read, before anything is written anywhere.
+    """
+    path = Path(path)
+    size = _check_regular(path)
+    head = b""
+    nuls = 0
+    digest = hashlib.blake2b(digest_size=16)
+    for chunk in _chunks(path):
+        if len(head) < _SNIFF:
+            head += chunk[: _SNIFF - len(head)]
+        nuls += chunk.count(b"\x00")
+        digest.update(chunk)
+    digest_hex = digest.hexdigest()
+    warning = ""
+    if encoding:
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise InputError(f"unknown encoding {encoding!r}") from None
+        ok, bad = _valid_stream(path, encoding)
+        if not ok:
+            raise InputError(f"not valid {encoding} (byte {bad})")
+        chosen = encoding
+    elif (bom := _bom_encoding(head)) is not None:
+        ok, bad = _valid_stream(path, bom)
+        if not ok:
+            raise InputError(f"starts with a {bom} byte-order mark but is not valid {bom} (byte {bad}); "
+                             "--encoding forces another")
+        chosen = bom
+    else:
+        utf16 = _utf16_without_bom(head)
+        if utf16 is not None and _valid_stream(path, utf16)[0]:
+            return Sniffed(utf16, f"no byte-order mark; decoded as {utf16}", size, digest_hex)
+        why = _looks_binary(head, nuls, size)
+        if why:
+            raise InputError(why)
+        ok, bad = _valid_stream(path, "utf-8")
+        if ok:
+            chosen = "utf-8"
+        else:
+            chosen = "cp1252" if _valid_stream(path, "cp1252")[0] else "latin-1"
+            warning = f"not valid UTF-8 (byte {bad}); decoded as {chosen}"
+    return Sniffed(chosen, warning, size, digest_hex)
+
+
+def iter_text(path: Path, encoding: str, chunk_size: int = READ_CHUNK) -> Iterator[str]:
+    """The decoded text of a file in pieces of about ``chunk_size`` characters."""
+    dec = codecs.getincrementaldecoder(encoding)()
+    try:
+        for chunk in _chunks(Path(path), chunk_size):
+            text = dec.decode(chunk)
+            if text:
+                yield text
+        tail = dec.decode(b"", final=True)
+    except UnicodeDecodeError as exc:  # the file changed since it was sniffed
+        raise InputError(f"not valid {encoding} ({exc.reason})") from None
+    if tail:
+        yield tail
+
+
+def count_breaks(text: str) -> int:
+    """How many line breaks (``\\r\\n``, ``\\r`` or ``\\n``) ``text`` holds."""
+    return text.count("\n") + text.count("\r") - text.count("\r\n")
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """A piece of a huge file, cut at a line break.
+
+    ``kind`` is ``"page"`` for whole lines to be cleaned as one page, or
+    ``"long-line"`` for a piece of a single line longer than the block size,
+    which is passed through unchanged (``ends_line`` on its last piece).
+    ``first_line`` is the 1-based number of the block's first line in the file.
+    ``blank_lines_after`` counts the blank lines that followed the block in the
+    file and were taken as the boundary (they belong to no block).
+    """
+
+    text: str
+    first_line: int
+    kind: str = "page"
+    ends_line: bool = True
+    blank_lines_after: int = 0
+
+
+def _cut(buf: str, max_chars: int) -> tuple[int, int]:
+    """Where to end the next page block of ``buf``: (end of the block, start of the next).
+
+    Prefers the first run of blank lines in the second half of the limit (the
+    blank lines between the two are the boundary), then the last line break
+    within the limit. (0, 0) means the first line is longer than ``max_chars``.
+    """
+    m = _BLANK_RUN.search(buf, max_chars // 2, max_chars)
+    if m is not None:
+        return m.start() + (2 if buf.startswith("\r\n", m.start()) else 1), m.end()
+    window = buf[:max_chars]
+    last = max(window.rfind("\n"), window.rfind("\r"))
+    if last < 0:
+        return 0, 0
+    return last + 1, last + 1
+
+
+def iter_blocks(path: Path, max_chars: int = BLOCK_CHARS, encoding: str | None = None) -> Iterator[Block]:
+    """Cut a file into blocks of at most about ``max_chars`` characters, at blank lines where possible.
+
+    Memory stays bounded by a few blocks, whatever the size of the file or of
+    its lines. ``encoding`` is the file's (see :func:`sniff_file`).
+    """
+    enc = encoding or sniff_file(Path(path)).encoding
+    buf = ""
+    line = 1
+    long_line = False
+    held = ""  # a trailing "\r" waits for the next piece: it may be half of "\r\n"
+    for piece in iter_text(Path(path), enc):
+        buf += held + piece
+        held = ""
+        if buf.endswith("\r"):
+            buf, held = buf[:-1], "\r"
+        while buf:
+            if long_line:
+                m = _NEWLINE.search(buf)
+                if m is None:
+                    if len(buf) < max_chars:
+                        break
+                    yield Block(buf, line, "long-line", ends_line=False)
+                    buf = ""
+                    break
+                yield Block(buf[: m.end()], line, "long-line", ends_line=True)
+                buf = buf[m.end():]
+                line += 1
+                long_line = False
+                continue
+            if len(buf) < max_chars:
+                break
+            end, nxt = _cut(buf, max_chars)
+            if end == 0:
+                long_line = True
+                continue
+            text = buf[:end]
+            blanks = count_breaks(buf[end:nxt])
+            yield Block(text, line, blank_lines_after=blanks)
+            line += count_breaks(text) + blanks
+            buf = buf[nxt:]
+    buf += held
+    if long_line:
+        yield Block(buf, line, "long-line", ends_line=True)
+    elif buf:
+        yield Block(buf, line)
+
+
+# --- Writing -------------------------------------------------------------------
 
 
 def _backup(path: Path, backup: Path) -> None:
@@ -109,8 +430,20 @@ def _backup(path: Path, backup: Path) -> None:
         shutil.copy2(path, backup)
 
 
-def write_atomic(path: Path, data: bytes, *, backup_suffix: str | None = None) -> None:
-    """Replace ``path`` with ``data`` atomically, keeping the original's permissions."""
+class Discard(Exception):
+    """Raise inside :func:`atomic_writer` to drop the new content and leave the target alone."""
+
+
+@contextmanager
+def atomic_writer(path: Path, *, backup_suffix: str | None = None) -> Iterator[BinaryIO]:
+    """A binary file that replaces ``path`` atomically when the ``with`` block ends.
+
+    The data goes to a temporary file in the same directory, is flushed and
+    fsynced, gets the original's permissions and is renamed over ``path``
+    (after keeping the original as ``path + backup_suffix``, if asked). If the
+    block raises (a full disk, Ctrl-C, :class:`Discard`), the temporary file is
+    removed and ``path`` is untouched; errors name ``path``.
+    """
     path = Path(path)
     parent = path.parent if str(path.parent) else Path(".")
     try:
@@ -121,21 +454,28 @@ def write_atomic(path: Path, data: bytes, *, backup_suffix: str | None = None) -
         os.umask(umask)
         mode = 0o666 & ~umask
         existed = False
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".newsclean-tmp", dir=parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name[:200]}.", suffix=".newsclean-tmp", dir=parent)
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            try:
+                yield fh
+            except Discard:
+                raise
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(tmp, mode)
         if backup_suffix and existed:
             _backup(path, path.with_name(path.name + backup_suffix))
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         try:
             os.unlink(tmp)
-        except FileNotFoundError:
+        except OSError:
             pass
+        if isinstance(exc, Discard):
+            return
+        if isinstance(exc, OSError) and exc.errno is not None and not exc.filename:
+            raise OSError(exc.errno, exc.strerror, str(path)) from None
         raise
     try:  # make the rename itself durable
         dfd = os.open(parent, os.O_RDONLY)
@@ -145,3 +485,9 @@ def write_atomic(path: Path, data: bytes, *, backup_suffix: str | None = None) -
             os.close(dfd)
     except OSError:
         pass
+
+
+def write_atomic(path: Path, data: bytes, *, backup_suffix: str | None = None) -> None:
+    """Replace ``path`` with ``data`` atomically, keeping the original's permissions."""
+    with atomic_writer(path, backup_suffix=backup_suffix) as fh:
+        fh.write(data)

@@ -20,6 +20,9 @@ from .index import PatternIndex
 USER_TIMEOUT_SECONDS = 0.05
 # After this many timeouts on one page, a user rule is turned off for the rest of that page.
 USER_TIMEOUTS_PER_PAGE = 3
+# No piece of page furniture is this long; longer lines are never matched, so a
+# line of millions of characters costs no regex time or memory.
+MAX_KEY_CHARS = 4000
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +107,7 @@ class Matcher:
         returned (the line is kept). With a ``budget``, a user rule that has
         timed out ``budget.limit`` times is not tried again.
         """
-        if not key:
+        if not key or len(key) > MAX_KEY_CHARS:
             return None
         hit = self.exact.get(key)
         if hit is not None:
