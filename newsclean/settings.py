@@ -60,6 +60,8 @@ class Settings:
     # Article end: an end marker ("Comments", "Related articles") cuts the rest of
     # the region only when at least this share of the region's words stands before it.
     end_min_share: float = 0.3
+    # This many comment signatures (a name with a date, "Reply") in the region make a comment thread.
+    thread_min: int = 3
 
     # The fixpoint loop (classification and region re-run on the lines left) stops after this many rounds.
     max_rounds: int = 6

@@ -82,6 +82,11 @@ _DATELINE = re.compile(
     rf"(?i)\b(?:{_MONTHS})\.?\s+\d{{1,2}}\b|\b\d{{1,2}}\.?\s+(?:{_MONTHS})\b|\b\d{{4}}-\d{{2}}-\d{{2}}\b"
     r"|\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b|\b\d{1,2}:\d{2}\b"
 )
+_SIGNATURE = re.compile(
+    r"\b\d+\s+(?:minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)\s+ago\b"
+    r"|\b(?:says|said|wrote|schreibt|sagt|a écrit|escribió|napisał|napisała)\s*:$|^#?\d+\s*(?:\.|\))$"
+)
+_SIGNATURE_EXACT = re.compile(r"reply|report|report abuse|report comment|permalink|quote|antworten|répondre|responder|odpowiedz")
 _BYLINE = re.compile(r"^(?:by|von|par|por|di|door|autor|author|posted by|written by|text:)\s", re.I)
 
 
@@ -119,6 +124,9 @@ class _Loop:
         # End markers among all non-blank lines (also those the pattern rules removed).
         self._removed_prefix: list[int] | None = None
         self.markers = [i for i, k in enumerate(page.keys) if k and len(k) < 120 and _END_MARKER.fullmatch(k)]
+        # Comment signatures ("Anna, 3 May 2024 at 9:14 pm", "Reply", "2 hours ago") among all lines.
+        self.signatures = [i for i, k in enumerate(page.keys)
+                           if k and len(k) < 100 and feats.words[i] <= 15 and _is_signature(k)]
 
     def fixpoint(self, context: bool) -> None:
         for _ in range(self.s.max_rounds):
@@ -349,41 +357,49 @@ class _Loop:
 
     # -- article end ----------------------------------------------------
     def cut_at_end(self, idx: list[int], cf: list[int], a: int, b: int) -> bool:
-        """Cut the region at the first end marker that follows the bulk of its prose."""
-        if not self.markers:
-            return False
+        """Cut the region at the first end that follows the bulk of its prose.
+
+        An end is an end-marker heading ("Comments", "Related articles"), or
+        the first of at least ``thread_min`` comment signatures (a name with a
+        date, "Reply", "2 hours ago") left in the region: a comment thread.
+        """
         page, f, s = self.page, self.f, self.s
         start, stop = idx[a], idx[b]
+        sigs = [x for x in self.signatures if start < x <= stop]
+        thread = sigs[: max(0, len(sigs) - s.thread_min + 1)]
+        ends = sorted([(m, "") for m in self.markers if start < m <= stop]
+                      + [(x, f"comment thread, {len(sigs) - k} signatures from here") for k, x in enumerate(thread)])
+        if not ends:
+            return False
         good = [f.words[i] if cf[j] == GOOD else 0.0 for j, i in enumerate(idx)]
         total = sum(good[a:b + 1])
         if not total:
             return False
-        mk = 0
-        markers = self.markers
         before = 0.0
         j = a
-        while mk < len(markers) and markers[mk] <= start:
-            mk += 1
-        while mk < len(markers) and markers[mk] <= stop:
-            m = markers[mk]
+        for m, why in ends:
             while j <= b and idx[j] < m:
                 before += good[j]
                 j += 1
-            mk += 1
             if before < s.end_min_share * total:
                 continue
-            # The marker must follow prose: the nearest longer line above it is good or near-good.
+            # The end must follow prose: the nearest longer line above it is good or near-good.
             k = j - 1
             while k >= a and cf[k] == SHORT and j - k <= 3:
                 k -= 1
             if k < a or cf[k] < NEAR:
                 continue
-            detail = f"after {page.keys[m]!r}; {before:.0f} of {total:.0f} prose words before it"
+            detail = f"after {page.keys[m]!r}" + (f" ({why})" if why else "") + f"; {before:.0f} of {total:.0f} prose words before it"
             changed = page.drop(m, END_MARKER, ENDS, detail)
             for i in idx[j:b + 1]:
                 changed |= page.drop(i, AFTER_END, ENDS, detail)
             return changed
         return False
+
+
+def _is_signature(key: str) -> bool:
+    return (_SIGNATURE.search(key) is not None or _DATELINE.search(key) is not None
+            or _SIGNATURE_EXACT.fullmatch(key) is not None)
 
 
 _WORD = re.compile(r"\w+")
