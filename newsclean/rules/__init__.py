@@ -392,16 +392,36 @@ class Catalog:
 
 @lru_cache(maxsize=None)
 def builtin_catalog() -> Catalog:
-    """The built-in rules, read once from the TOML files of this package."""
-    empty = Catalog((), ())
-    packs = []
-    for entry in sorted(resources.files(__name__).iterdir(), key=lambda e: e.name):
-        if entry.name.endswith(".toml"):
-            data = tomllib.loads(entry.read_text(encoding="utf-8"))
-            packs.append(parse_rules(data, "built-in"))
-    catalog = empty.extend(packs)
-    ordered = tuple(sorted(catalog.rules, key=lambda r: r.code))
-    return Catalog(catalog.groups, ordered)
+    """The built-in rules, read once from the TOML files of this package.
+
+    Parsing and validating the packs is the larger part of start-up, so the
+    result is kept in the cache directory (see :mod:`newsclean.rules.index_cache`)
+    under a digest of the packs' bytes; a changed pack is simply parsed again.
+    """
+    import hashlib
+
+    from . import index_cache
+
+    files = sorted((e for e in resources.files(__name__).iterdir() if e.name.endswith(".toml")), key=lambda e: e.name)
+    # the digest covers this module too: a change in how packs are parsed invalidates the cache
+    texts = [(e.name, e.read_bytes()) for e in files] + [("parser", Path(__file__).read_bytes())]
+    digest = hashlib.sha1(b"".join(n.encode() + b"\0" + t + b"\0" for n, t in texts)).hexdigest()
+    cached = index_cache.load_catalog(digest)
+    if cached is not None:
+        try:
+            groups = tuple(Group(**g) for g in cached["groups"])
+            rules = tuple(Rule(**{k: tuple(v) if isinstance(v, list) else v for k, v in r.items()}) for r in cached["rules"])
+            return Catalog(groups, rules)
+        except (TypeError, KeyError):
+            pass
+    packs = [parse_rules(tomllib.loads(t.decode("utf-8")), "built-in") for _, t in texts[:-1]]
+    catalog = Catalog((), ()).extend(packs)
+    ordered = Catalog(catalog.groups, tuple(sorted(catalog.rules, key=lambda r: r.code)))
+    index_cache.save_catalog(digest, {
+        "groups": [{f: getattr(g, f) for f in Group.__dataclass_fields__} for g in ordered.groups],
+        "rules": [{f: getattr(r, f) for f in Rule.__dataclass_fields__} for r in ordered.rules],
+    })
+    return ordered
 
 
 def load_catalog(rule_files: Iterable[str | Path] = ()) -> Catalog:

@@ -1,8 +1,9 @@
-"""A small on-disk cache of how each pattern is filed in the pattern index.
+"""A small on-disk cache for start-up: the parsed built-in rule packs, and how
+each pattern is filed in the pattern index.
 
-Parsing a few hundred regexes costs more than the rest of start-up together;
-the result depends only on the pattern text and the Python version, so it is
-kept in ``$NEWSCLEAN_CACHE_DIR`` (default: ``$XDG_CACHE_HOME/newsclean`` or
+Parsing the TOML packs and a few hundred regexes costs more than the rest of
+start-up together; the results depend only on the packs' bytes, the pattern
+text and the Python version, so they are kept in ``$NEWSCLEAN_CACHE_DIR`` (default: ``$XDG_CACHE_HOME/newsclean`` or
 ``~/.cache/newsclean``). Any problem with the cache (missing, unreadable, not
 writable, corrupt) just means the analysis is done again; it is never an error.
 """
@@ -19,21 +20,58 @@ from typing import Any
 MAX_ENTRIES = 20000
 
 
-def path() -> Path:
+def cache_dir() -> Path:
     base = os.environ.get("NEWSCLEAN_CACHE_DIR")
     if base:
-        root = Path(base)
-    else:
-        xdg = os.environ.get("XDG_CACHE_HOME")
-        root = (Path(xdg) if xdg else Path.home() / ".cache") / "newsclean"
-    return root / f"pattern-index-py{sys.version_info[0]}{sys.version_info[1]}.json"
+        return Path(base)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return (Path(xdg) if xdg else Path.home() / ".cache") / "newsclean"
+
+
+def path() -> Path:
+    """The analysis cache of this Python version and this version of the index code."""
+    import hashlib
+
+    code = hashlib.sha1((Path(__file__).parent / "index.py").read_bytes()).hexdigest()[:12]
+    return cache_dir() / f"pattern-index-py{sys.version_info[0]}{sys.version_info[1]}-{code}.json"
+
+
+def _read_json(target: Path) -> Any:
+    try:
+        return json.loads(target.read_text(encoding="utf-8"))
+    except (OSError, ValueError, RuntimeError):
+        return None
+
+
+def _write_json(target: Path, data: Any) -> None:
+    tmp = None
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(data, fh, ensure_ascii=False)
+        os.replace(tmp, target)
+    except (OSError, RuntimeError, TypeError, ValueError):
+        if tmp is not None:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+
+
+def load_catalog(digest: str) -> dict[str, Any] | None:
+    data = _read_json(cache_dir() / "catalog.json")
+    if isinstance(data, dict) and data.get("digest") == digest and isinstance(data.get("catalog"), dict):
+        return data["catalog"]
+    return None
+
+
+def save_catalog(digest: str, catalog: dict[str, Any]) -> None:
+    _write_json(cache_dir() / "catalog.json", {"digest": digest, "catalog": catalog})
 
 
 def load() -> dict[str, tuple[str, list[str]]]:
-    try:
-        data = json.loads(path().read_text(encoding="utf-8"))
-    except (OSError, ValueError, RuntimeError):
-        return {}
+    data = _read_json(path())
     if not isinstance(data, dict):
         return {}
     out = {}
@@ -44,17 +82,5 @@ def load() -> dict[str, tuple[str, list[str]]]:
 
 
 def save(entries: dict[str, Any]) -> None:
-    if len(entries) > MAX_ENTRIES:
-        return
-    try:
-        target = path()
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".pattern-index.", suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump({k: list(v) for k, v in entries.items()}, fh, ensure_ascii=False)
-        os.replace(tmp, target)
-    except (OSError, RuntimeError):
-        try:
-            os.unlink(tmp)  # type: ignore[possibly-undefined]
-        except (OSError, NameError):
-            pass
+    if len(entries) <= MAX_ENTRIES:
+        _write_json(path(), {k: list(v) for k, v in entries.items()})
