@@ -60,3 +60,21 @@ def test_every_builtin_pattern_compiles_without_groups():
     for rule in RULES:
         for p in rule.patterns:
             assert re.compile(p).groups == 0, f"{rule.code}: {p!r} has a capture group"
+
+
+def test_start_up_cache_is_optional_and_never_trusted_blindly(tmp_path, monkeypatch):
+    from newsclean.rules import index_cache
+
+    monkeypatch.setenv("NEWSCLEAN_CACHE_DIR", str(tmp_path))
+    fresh = builtin_catalog.__wrapped__()  # parses the packs and writes the cache
+    assert (tmp_path / "catalog.json").exists()
+    again = builtin_catalog.__wrapped__()  # read back from the cache
+    assert again == fresh
+    (tmp_path / "catalog.json").write_text("{not json", encoding="utf-8")
+    assert index_cache.load_catalog("anything") is None
+    assert builtin_catalog.__wrapped__() == fresh
+    index_cache.path().write_bytes(b"\xff\xfe garbage")
+    assert index_cache.load() == {}
+    monkeypatch.setenv("NEWSCLEAN_CACHE_DIR", str(tmp_path / "file-not-dir"))
+    (tmp_path / "file-not-dir").write_text("x", encoding="utf-8")
+    assert builtin_catalog.__wrapped__() == fresh  # an unwritable cache is not an error
