@@ -208,7 +208,7 @@ def _learn_from_jobs(jobs: list[Any], encoding: str | None, save_repeats: Path |
     learner = RepeatLearner()
     for job in jobs:
         try:
-            data = job.data or b"" if job.src is None else read_bytes(job.src)
+            data = (job.data or b"") if job.src is None else read_bytes(job.src)
             learner.add(decode(data, encoding).text)
         except InputError:
             continue  # the cleaning pass reports it

@@ -192,3 +192,24 @@ def test_clean_lines_api():
 def test_usage_errors(runner, args, message):
     result = runner.invoke(main, args, input="")
     assert result.exit_code == 2 and message in result.stderr
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_interrupt_stops_the_run_and_leaves_no_output_file(tmp_path, monkeypatch, workers):
+    import newsclean.jsonl as jl
+
+    src = tmp_path / "in.jsonl"
+    src.write_text(as_jsonl(records(60)), encoding="utf-8")
+    monkeypatch.setattr(jl, "CHUNK_RECORDS", 10)
+    seen = []
+
+    def on_chunk(res):
+        seen.append(res.records)
+        if len(seen) == 2:
+            raise KeyboardInterrupt
+
+    sink = jl.AtomicOutput(tmp_path / "out.jsonl")
+    outcome = run(Source(str(src)), sink.write, opts=JsonlOptions(field="doc.body"), workers=workers, on_chunk=on_chunk)
+    assert outcome.interrupted and outcome.records == 20
+    sink.abort()
+    assert list(tmp_path.iterdir()) == [src]
