@@ -49,6 +49,9 @@ class Settings:
     bad_word_penalty: float = 0.25    # ... plus this much per word
     gap_penalty: float = 3.0         # each line the pattern rules removed between two kept lines
     gap_cap: int = 8                  # ... counted at most this many times per gap
+    tail_min_words: float = 30.0     # a block after the article's main block with fewer words ends it
+    tail_gaps: bool = True           # whether lines the pattern rules removed also split blocks
+    lead_min_words: float = 0.0      # a block before the main block with fewer words is left out of the region
     list_run: int = 3                 # this many short lines in a row inside the region form a list
 
     # Headline: searched at most this many lines before the region's start.
@@ -60,6 +63,8 @@ class Settings:
     # Article end: an end marker ("Comments", "Related articles") cuts the rest of
     # the region only when at least this share of the region's words stands before it.
     end_min_share: float = 0.3
+    # After a "Related"/"Read also" heading, the article resumes if this many words of prose follow.
+    resume_min_words: float = 60.0
     # This many comment signatures (a name with a date, "Reply") in the region make a comment thread.
     thread_min: int = 3
 

@@ -188,3 +188,29 @@ def test_decisions_carry_scores_in_their_detail():
     text = page(*MENU, P1, P2, P3)
     details = [d.detail for d in clean_and_explain(text).decisions if d.code == "NC902"]
     assert details and all("words" in x for x in details)
+
+
+def test_a_weak_block_after_the_article_ends_it():
+    promo = "Sign up for our harbour letter to get the tide tables and the ferry news every week."
+    text = page(P1, P2, P3, P4, "Harbour Cam", "Tide Tables", promo)
+    got = codes(text)
+    assert got[promo] == "NC903" and "weak block" in clean_and_explain(text).decisions[-1].detail
+    assert clean(text) == page(P1, P2, P3, P4)
+
+
+def test_the_article_resumes_after_a_read_also_box():
+    p6 = "The operator has promised to publish the winter timetable in September so that families can plan ahead."
+    text = page(P1, P2, "Read also", "Council Election Results Are In", P3, P4, P5, p6)
+    out = clean(text)
+    for p in (P1, P2, P3, P4, P5, p6):
+        assert p in out
+    assert "Council Election Results" not in out or "Read also" not in out
+
+
+def test_comment_thread_is_cut_at_its_first_signature():
+    c1 = "I have taken that ferry for twenty years and it has never once been on time in the winter months."
+    c2 = "The later boat is good news for anyone who works in the city and has to get home after the shops close."
+    c3 = "Nobody asked the people on the island what they wanted, which is the usual way of things around here."
+    text = page(P1, P2, P3, P4, P5, "Ann Lowe, 12 March 2024 at 9:14 pm", c1,
+                "Tom Reed, 12 March 2024 at 9:40 pm", c2, "Sue Hart, 13 March 2024 at 7:02 am", c3)
+    assert clean(text) == page(P1, P2, P3, P4, P5)

@@ -84,7 +84,7 @@ _DATELINE = re.compile(
 )
 _SIGNATURE = re.compile(
     r"\b\d+\s+(?:minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)\s+ago\b"
-    r"|\b(?:says|said|wrote|schreibt|sagt|a écrit|escribió|napisał|napisała)\s*:$|^#?\d+\s*(?:\.|\))$"
+    r"|\b(?:says|said|wrote|schreibt|sagt|a écrit|escribió|napisał|napisała)\s*:$"
 )
 _SIGNATURE_EXACT = re.compile(r"reply|report|report abuse|report comment|permalink|quote|antworten|répondre|responder|odpowiedz")
 _BYLINE = re.compile(r"^(?:by|von|par|por|di|door|autor|author|posted by|written by|text:)\s", re.I)
@@ -109,7 +109,13 @@ def run(page: "Page") -> None:
         )
         page.language = state.language
         return
-    state.fixpoint(context=True)
+    # Rounds that also read the removed lines, then plain rounds again, until
+    # neither changes anything: the result is a fixed point of both, so a
+    # cleaned page (which has no removed lines) comes through unchanged.
+    for _ in range(settings.max_rounds):
+        state.fixpoint(context=True)
+        if not state.fixpoint(context=False):
+            break
     page.language = state.language
 
 
@@ -126,12 +132,16 @@ class _Loop:
         self.markers = [i for i, k in enumerate(page.keys) if k and len(k) < 120 and _END_MARKER.fullmatch(k)]
         # Comment signatures ("Anna, 3 May 2024 at 9:14 pm", "Reply", "2 hours ago") among all lines.
         self.signatures = [i for i, k in enumerate(page.keys)
-                           if k and len(k) < 100 and feats.words[i] <= 15 and _is_signature(k)]
+                           if k and len(k) < 100 and feats.words[i] <= 12 and not feats.end[i] and _is_signature(k)]
 
-    def fixpoint(self, context: bool) -> None:
+    def fixpoint(self, context: bool) -> bool:
+        """Repeat rounds until one changes nothing; whether any round changed something."""
+        changed = False
         for _ in range(self.s.max_rounds):
             if not self.round(context):
                 break
+            changed = True
+        return changed
 
     def round(self, context: bool) -> bool:
         page, s = self.page, self.s
@@ -148,6 +158,8 @@ class _Loop:
         a, b = self.region(idx, cf, rev, context)
         if a < 0:
             return False
+        b0 = b
+        a, b, tail_why = self.trim_tail(idx, cf, a, b, context)
         # Lines outside the main region.
         head_keep = self.headline(idx, cf, a, context)
         before = [j for j in range(a) if j not in head_keep]
@@ -163,7 +175,8 @@ class _Loop:
             changed |= page.drop(idx[j], code, HEADLINE if code == PAGE_HEAD else REGION,
                                  self.why(idx[j], cf[j], rev[j]))
         for j in after:
-            changed |= page.drop(idx[j], AFTER_REGION, REGION, self.why(idx[j], cf[j], rev[j]))
+            why = self.why(idx[j], cf[j], rev[j])
+            changed |= page.drop(idx[j], AFTER_REGION, REGION, f"{tail_why}; {why}" if tail_why and j <= b0 else why)
         # Furniture inside the region: furniture lines, and runs of short lines (a box of links).
         j = a
         while j <= b:
@@ -263,6 +276,49 @@ class _Loop:
                 best, best_a, best_b = cur, cur_a, j
             prev = i
         return best_a, best_b
+
+    def trim_tail(self, idx: list[int], cf: list[int], a: int, b: int, context: bool) -> tuple[int, int, str]:
+        """End the region before a weak block of prose that follows the article's main block.
+
+        The region's prose lines form blocks, split wherever two or more other
+        lines (short lines, or with ``context`` lines earlier passes removed)
+        stand between them. After the block with the most words, a block of
+        fewer than ``tail_min_words`` words (a newsletter box, an author's bio,
+        a teaser) ends the article.
+        """
+        f, s = self.f, self.s
+        removed = self.removed_prefix() if context and s.tail_gaps else None
+        blocks: list[list[int]] = []  # [first, last, words]
+        last = -1
+        for j in range(a, b + 1):
+            c = cf[j]
+            if c < NEAR:
+                continue
+            w = f.words[idx[j]] * (1.0 if c == GOOD else s.near_weight)
+            if last >= 0:
+                between = j - last - 1
+                if removed is not None:
+                    between += removed[idx[j]] - removed[idx[last] + 1]
+                if between < 2:
+                    blocks[-1][1] = j
+                    blocks[-1][2] += w
+                    last = j
+                    continue
+            blocks.append([j, j, w])
+            last = j
+        if len(blocks) < 2:
+            return a, b, ""
+        main = max(range(len(blocks)), key=lambda k: blocks[k][2])
+        why = ""
+        for k in range(main - 1, -1, -1):
+            if blocks[k][2] < s.lead_min_words:
+                a = blocks[k + 1][0]
+                why = f"weak block of {blocks[k][2]:.0f} words before the article"
+                break
+        for k in range(main + 1, len(blocks)):
+            if blocks[k][2] < s.tail_min_words:
+                return a, blocks[k - 1][1], f"weak block of {blocks[k][2]:.0f} words after the article"
+        return a, b, why
 
     def removed_prefix(self) -> list[int]:
         """``r[k]`` = how many non-blank lines before line ``k`` an earlier pass removed."""
@@ -389,12 +445,35 @@ class _Loop:
                 k -= 1
             if k < a or cf[k] < NEAR:
                 continue
+            # A box of links ("Read also", "Related") inside the story: the article resumes below it.
+            if not why and not _COMMENT_MARKER.match(page.keys[m]) and self.resumes(idx, cf, j, b):
+                continue
             detail = f"after {page.keys[m]!r}" + (f" ({why})" if why else "") + f"; {before:.0f} of {total:.0f} prose words before it"
             changed = page.drop(m, END_MARKER, ENDS, detail)
             for i in idx[j:b + 1]:
                 changed |= page.drop(i, AFTER_END, ENDS, detail)
             return changed
         return False
+
+
+    def resumes(self, idx: list[int], cf: list[int], j: int, b: int) -> bool:
+        """Whether prose of at least ``resume_min_words`` follows position ``j`` after a few short lines."""
+        f, s = self.f, self.s
+        limit = min(b, j + 12)
+        while j <= limit and cf[j] < GOOD:
+            j += 1
+        words = 0.0
+        short_run = 0
+        while j <= b:
+            if cf[j] == GOOD:
+                words += f.words[idx[j]]
+                short_run = 0
+            else:
+                short_run += 1
+                if short_run >= 2:
+                    break
+            j += 1
+        return words >= s.resume_min_words
 
 
 def _is_signature(key: str) -> bool:
