@@ -50,6 +50,8 @@ class Settings:
     gap_penalty: float = 3.0         # each line the pattern rules removed between two kept lines
     gap_cap: int = 8                  # ... counted at most this many times per gap
     tail_min_words: float = 30.0     # a block after the article's main block with fewer words ends it
+    far_gap: int = 4                  # a block this many lines after the previous one ...
+    far_min_share: float = 0.3        # ... needs this share of the main block's words to stay
     tail_gaps: bool = True           # whether lines the pattern rules removed also split blocks
     lead_min_words: float = 0.0      # a block before the main block with fewer words is left out of the region
     list_run: int = 3                 # this many short lines in a row inside the region form a list

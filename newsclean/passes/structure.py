@@ -288,7 +288,7 @@ class _Loop:
         """
         f, s = self.f, self.s
         removed = self.removed_prefix() if context and s.tail_gaps else None
-        blocks: list[list[int]] = []  # [first, last, words]
+        blocks: list[list] = []  # [first, last, words, lines between it and the previous block]
         last = -1
         for j in range(a, b + 1):
             c = cf[j]
@@ -304,7 +304,9 @@ class _Loop:
                     blocks[-1][2] += w
                     last = j
                     continue
-            blocks.append([j, j, w])
+            else:
+                between = 0
+            blocks.append([j, j, w, between])
             last = j
         if len(blocks) < 2:
             return a, b, ""
@@ -318,6 +320,9 @@ class _Loop:
         for k in range(main + 1, len(blocks)):
             if blocks[k][2] < s.tail_min_words:
                 return a, blocks[k - 1][1], f"weak block of {blocks[k][2]:.0f} words after the article"
+            if blocks[k][3] >= s.far_gap and blocks[k][2] < s.far_min_share * blocks[main][2]:
+                return a, blocks[k - 1][1], (f"block of {blocks[k][2]:.0f} words {blocks[k][3]} lines "
+                                             f"after the article")
         return a, b, why
 
     def removed_prefix(self) -> list[int]:
@@ -391,7 +396,18 @@ class _Loop:
             head_seen = True
         if best < 0:
             return set()
-        return {best} | {j for j in range(best + 1, a) if cf[j] != BAD}
+        keep = {best}
+        run: list[int] = []  # consecutive short lines that are not head lines: a list, not a head
+        for j in range(best + 1, a + 1):
+            if j < a and cf[j] == SHORT and not self.is_head_line(idx[j], cf[j]):
+                run.append(j)
+                continue
+            if len(run) < s.list_run:
+                keep.update(run)
+            run = []
+            if j < a and cf[j] != BAD:
+                keep.add(j)
+        return keep
 
     def headline_shaped(self, i: int, c: int) -> bool:
         f = self.f
