@@ -57,9 +57,13 @@ _DECOR = " \t\u00a0|•·●▪■□◦‣∙»«›‹><→←▶►▸◀◄�
 _WS = re.compile(r"\s+")
 
 
+_QUOTES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "“": '"', "”": '"', "„": '"'})
+
+
 def line_key(line: str) -> str:
-    """The normalised form of a line that rules are matched against."""
-    return _WS.sub(" ", line).strip(_DECOR).lower()
+    """The normalised form of a line that rules are matched against: white space
+    folded, decoration stripped from both ends, curly quotes made straight, lowercased."""
+    return _WS.sub(" ", line).strip(_DECOR).translate(_QUOTES).lower()
 
 
 class RuleFileError(ValueError):
