@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from operator import itemgetter
 from importlib import resources
 
 _TOKEN = re.compile(r"\w+")
@@ -24,14 +25,25 @@ _TOKEN = re.compile(r"\w+")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]")
 # A line that ends a sentence: . ! ? (or their CJK forms) possibly followed by
 # closing quotes or brackets.
-_SENTENCE_END = re.compile(r"""[.!?。！？…]['"”’»)\]]*$|[.!?]\s*\(\w[^()]{0,30}\)$""")
+_SENTENCE_END = re.compile(r"""[.!?。！？…]['"”’»«“)\]]*$|[.!?]\s*\(\w[^()]{0,30}\)$""")
 _ELLIPSIS_END = re.compile(r"(?:\.\.\.|…|\[…\]|\[\.\.\.\])\s*$")
 _INNER_PUNCT = re.compile(r"[,;:。，、]")
-_SEPARATORS = re.compile(r"\s[|•·»›/>]\s|\s[|•·»›]|[|•·»›]\s|\s[-–—]\s")
 _LINKISH = re.compile(r"https?://|www\.|\.(?:com|org|net|de|pl|fr|co\.uk|html?|php|jpe?g|png)\b|(?:^|\s)[@#]\w|\w@\w")
+_LINK_HINT = re.compile(r"\.(?:com|org|net|de|pl|fr|co|htm|php|jp|png)").search
 _COPYRIGHT = re.compile(r"©|\(c\)\s*\d{4}|copyright|all rights reserved|alle rechte vorbehalten|tous droits réservés", re.I)
-_DIGIT = re.compile(r"\d")
+_MONTHS = (
+    "jan(?:uary|uar)?|feb(?:ruary|ruar)?|mar(?:ch)?|märz|apr(?:il)?|may|mai|jun[ei]?|jul[iy]?|aug(?:ust)?|sep(?:t|tember)?"
+    "|oct(?:ober)?|okt(?:ober)?|nov(?:ember)?|dec(?:ember)?|dez(?:ember)?|janvier|février|mars|avril|juin|juillet|août"
+    "|septembre|octobre|novembre|décembre|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre"
+    "|noviembre|diciembre|stycznia|lutego|marca|kwietnia|maja|czerwca|lipca|sierpnia|września|października|listopada|grudnia"
+)
+# A date or a time: "13 August 2024", "Aug. 13", "2024-08-13", "13.08.2024", "6:42 PM".
+DATELINE = re.compile(
+    rf"(?i)\b(?:{_MONTHS})\.?\s+\d{{1,2}}\b|\b\d{{1,2}}\.?\s+(?:{_MONTHS})\b|\b\d{{4}}-\d{{2}}-\d{{2}}\b"
+    r"|\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b|\b\d{1,2}:\d{2}\b"
+)
 
+_END_CHARS = frozenset(".!?。！？…'\"”’»«“)]")
 CJK_WORD = 0.5  # one CJK character counts as half a word
 
 
@@ -54,6 +66,11 @@ def stopwords() -> dict[str, frozenset[str]]:
 
 
 @lru_cache(maxsize=1)
+def _all_stopwords() -> frozenset[str]:
+    return frozenset().union(*stopwords().values())
+
+
+@lru_cache(maxsize=1)
 def _word_languages() -> tuple[tuple[str, ...], dict[str, tuple[int, ...]]]:
     """Language codes, and for every stop word the indices of the languages that list it."""
     lists = stopwords()
@@ -69,9 +86,10 @@ class Features:
     """Per-line features of a page, as parallel lists indexed by line number."""
 
     __slots__ = ("n", "words", "tokens", "chars", "cjk", "end", "ellipsis", "inner", "caps",
-                 "digits", "seps", "links", "copyright", "languages", "hits")
+                 "digits", "seps", "links", "copyright", "date", "languages", "hits")
 
-    def __init__(self, lines: list[str]) -> None:
+    def __init__(self, lines: list[str], only: "list[int] | None" = None) -> None:
+        """Features of ``lines`` (or only of the lines at the indices ``only``; the rest stay zero)."""
         n = len(lines)
         self.n = n
         self.words = [0.0] * n      # word count (CJK characters count CJK_WORD each)
@@ -86,49 +104,69 @@ class Features:
         self.seps = [0] * n         # separator characters between items
         self.links = [0] * n        # URL-, file- or handle-like tokens
         self.copyright = [False] * n
+        self.date = [False] * n     # a short line holding a date or a time
         codes, table = _word_languages()
         self.languages = codes
         self.hits = [[0] * n for _ in codes]  # stop words per language, per line
         hits = self.hits
-        lookup = table.get
+        lists = stopwords()
+        members = [lists[code].__contains__ for code in codes]
+        any_stop = _all_stopwords().__contains__
+        first = itemgetter(0)
         token_re, cjk_re = _TOKEN.findall, _CJK.findall
-        for i, raw in enumerate(lines):
-            s = raw.strip()
+        end_re, ellipsis_re = _SENTENCE_END.search, _ELLIPSIS_END.search
+        links_re, copy_re = _LINKISH.findall, _COPYRIGHT.search
+        words, tokens, chars, cjks, ends, ellipses = self.words, self.tokens, self.chars, self.cjk, self.end, self.ellipsis
+        inner, caps, digits, seps, links, copyright = self.inner, self.caps, self.digits, self.seps, self.links, self.copyright
+        dates, date_re = self.date, DATELINE.search
+        for i in (range(n) if only is None else only):
+            s = lines[i].strip()
             if not s:
                 continue
             toks = token_re(s)
-            cjk = len(cjk_re(s))
-            self.tokens[i] = len(toks)
-            self.chars[i] = len(s)
-            self.cjk[i] = cjk
-            self.words[i] = (len(toks) + cjk * CJK_WORD) if cjk else float(len(toks))
-            self.end[i] = _SENTENCE_END.search(s) is not None
-            self.ellipsis[i] = _ELLIPSIS_END.search(s) is not None
-            self.inner[i] = len(_INNER_PUNCT.findall(s))
-            if toks:
-                alpha = [t for t in toks if t[0].isalpha()]
+            nt = len(toks)
+            cjk = 0 if s.isascii() else len(cjk_re(s))
+            tokens[i] = nt
+            chars[i] = len(s)
+            cjks[i] = cjk
+            words[i] = (nt + cjk * CJK_WORD) if cjk else float(nt)
+            last = s[-1]
+            if last in _END_CHARS:
+                ends[i] = end_re(s) is not None
+                ellipses[i] = (last == "…" or last == "." or last == "]") and ellipsis_re(s) is not None
+            inner[i] = s.count(",") + s.count(";") + s.count(":") + (s.count("，") + s.count("、") + s.count("。") if cjk else 0)
+            if nt:
+                # C-level counting: no Python loop over tokens.
+                alpha = sum(map(str.isalpha, toks))
+                num = nt - alpha
                 if alpha:
-                    self.caps[i] = sum(1 for t in alpha if t[0].isupper()) / len(alpha)
-                if _DIGIT.search(s):
-                    self.digits[i] = sum(1 for t in toks if _DIGIT.search(t)) / len(toks)
-            self.seps[i] = len(_SEPARATORS.findall(s))
-            self.links[i] = len(_LINKISH.findall(s))
-            self.copyright[i] = _COPYRIGHT.search(s) is not None
-            for t in toks:
-                ks = lookup(t.lower())
-                if ks:
-                    for k in ks:
-                        hits[k][i] += 1
+                    caps[i] = min(1.0, sum(map(str.isupper, map(first, toks))) / alpha)
+                if num:
+                    digits[i] = num / nt
+                    if nt <= 15:
+                        dates[i] = date_re(s) is not None
+                low = list(filter(any_stop, token_re(s.lower())))
+                if low:
+                    for k, contains in enumerate(members):
+                        h = sum(map(contains, low))
+                        if h:
+                            hits[k][i] = h
+            seps[i] = (s.count("|") + s.count("•") + s.count("·") + s.count(" » ") + s.count(" › ")
+                       + s.count(" / ") + s.count(" > ") + s.count(" - ") + s.count(" – ") + s.count(" — "))
+            if "://" in s or "www." in s or "@" in s or "#" in s or _LINK_HINT(s):
+                links[i] = len(links_re(s))
+            if "©" in s or "ight" in s or "IGHT" in s or "rved" in s or "(c)" in s or "(C)" in s or "vorbehalten" in s:
+                copyright[i] = copy_re(s) is not None
 
 
 def guess_language(feats: Features, indices: list[int], min_hits: int, min_share: float) -> str | None:
     """The stop-word list with the most hits among the given lines' words, if it is hit enough."""
-    total = sum(feats.tokens[i] for i in indices)
+    total = sum(map(feats.tokens.__getitem__, indices))
     if not total:
         return None
     best, best_hits = None, 0
     for code, per_line in zip(feats.languages, feats.hits):
-        h = sum(per_line[i] for i in indices)
+        h = sum(map(per_line.__getitem__, indices))
         if h > best_hits:
             best, best_hits = code, h
     if best is None or best_hits < min_hits or best_hits < min_share * total:

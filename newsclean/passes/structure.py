@@ -30,7 +30,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from .lines import Features, guess_language, stop_counts, stopwords
+from .lines import DATELINE, Features, guess_language, stop_counts, stopwords
 
 if TYPE_CHECKING:
     from ..pipeline import Page
@@ -71,17 +71,7 @@ _END_MARKER = re.compile(
 )
 # Short marker words that can only end an article, never introduce a list inside it.
 _COMMENT_MARKER = re.compile(r"(?:\d+\s+)?(?:comments?|kommentare?|commentaires?|comentarios?|commenti|komentarze?|reacties?|responses?)\b|(?:leave|post|add|write|submit) |join the")
-_MONTHS = (
-    "jan(?:uary|uar)?|feb(?:ruary|ruar)?|mar(?:ch)?|märz|apr(?:il)?|may|mai|jun[ei]?|jul[iy]?|aug(?:ust)?|sep(?:t|tember)?"
-    "|oct(?:ober)?|okt(?:ober)?|nov(?:ember)?|dec(?:ember)?|dez(?:ember)?|janvier|février|mars|avril|juin|juillet|août"
-    "|septembre|octobre|novembre|décembre|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre"
-    "|noviembre|diciembre|stycznia|lutego|marca|kwietnia|maja|czerwca|lipca|sierpnia|września|października|listopada|grudnia"
-)
-# A date or a time: "13 August 2024", "Aug. 13", "2024-08-13", "13.08.2024", "6:42 PM".
-_DATELINE = re.compile(
-    rf"(?i)\b(?:{_MONTHS})\.?\s+\d{{1,2}}\b|\b\d{{1,2}}\.?\s+(?:{_MONTHS})\b|\b\d{{4}}-\d{{2}}-\d{{2}}\b"
-    r"|\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b|\b\d{1,2}:\d{2}\b"
-)
+_DATELINE = DATELINE
 _SIGNATURE = re.compile(
     r"\b\d+\s+(?:minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)\s+ago\b"
     r"|\b(?:says|said|wrote|schreibt|sagt|a écrit|escribió|napisał|napisała)\s*:$"
@@ -95,11 +85,11 @@ def run(page: "Page") -> None:
     kept = page.kept()
     if not kept:
         return
-    feats = Features(page.lines)
+    feats = Features(page.lines, kept)
     before_words = sum(feats.words[i] for i in kept)
     state = _Loop(page, feats, settings)
     state.fixpoint(context=False)
-    after_words = sum(feats.words[i] for i in page.kept())
+    after_words = sum(feats.words[i] for i in state.kept())
     if after_words < before_words and (after_words < settings.valve_min_share * before_words
                                        or after_words < settings.valve_min_words):
         withdrawn = sum(page.undo(stage) for stage in STAGES)
@@ -113,8 +103,7 @@ def run(page: "Page") -> None:
     # neither changes anything: the result is a fixed point of both, so a
     # cleaned page (which has no removed lines) comes through unchanged.
     for _ in range(settings.max_rounds):
-        state.fixpoint(context=True)
-        if not state.fixpoint(context=False):
+        if not state.fixpoint(context=True) or not state.fixpoint(context=False):
             break
     page.language = state.language
 
@@ -131,8 +120,14 @@ class _Loop:
         self._removed_prefix: list[int] | None = None
         self.markers = [i for i, k in enumerate(page.keys) if k and len(k) < 120 and _END_MARKER.fullmatch(k)]
         # Comment signatures ("Anna, 3 May 2024 at 9:14 pm", "Reply", "2 hours ago") among all lines.
+        nwords = page.nwords
         self.signatures = [i for i, k in enumerate(page.keys)
-                           if k and len(k) < 100 and feats.words[i] <= 12 and not feats.end[i] and _is_signature(k)]
+                           if k and len(k) < 100 and nwords[i] <= 12 and k[-1] not in ".!?" and _is_signature(k)]
+        self.nonblank = [i for i in range(len(page.lines)) if not page.is_blank(i)]
+
+    def kept(self) -> list[int]:
+        removed = self.page.removed
+        return [i for i in self.nonblank if removed[i] is None]
 
     def fixpoint(self, context: bool) -> bool:
         """Repeat rounds until one changes nothing; whether any round changed something."""
@@ -145,7 +140,7 @@ class _Loop:
 
     def round(self, context: bool) -> bool:
         page, s = self.page, self.s
-        idx = page.kept()
+        idx = self.kept()
         if not idx:
             return False
         self.language = guess_language(self.f, idx, s.language_min_hits, s.language_min_share)
@@ -194,8 +189,29 @@ class _Loop:
                     changed |= page.drop(idx[m], LIST_IN_ARTICLE, CLASSIFY,
                                          f"{run_len} short lines in a row; " + self.why(idx[m], cf[m], rev[m]))
             j = k + 1
+        changed |= self.drop_teasers(idx, cf, a, b)
         if context:
             changed |= self.cut_at_end(idx, cf, a, b)
+        return changed
+
+    def drop_teasers(self, idx: list[int], cf: list[int], a: int, b: int) -> bool:
+        """Drop lists of teasers: a short title, then one sentence or two, at least ``teaser_pairs`` times in a row."""
+        f, s, page = self.f, self.s, self.page
+        changed = False
+        j = a
+        while j < b:
+            k = j
+            while (k + 1 <= b and cf[k] == SHORT and not f.end[idx[k]] and f.words[idx[k]] >= 2
+                   and cf[k + 1] >= NEAR and f.words[idx[k + 1]] <= s.teaser_max_words):
+                k += 2
+            pairs = (k - j) // 2
+            if pairs >= s.teaser_pairs:
+                detail = f"{pairs} title-and-teaser pairs in a row"
+                for m in range(j, k):
+                    changed |= page.drop(idx[m], LIST_IN_ARTICLE, CLASSIFY, detail)
+                j = k
+            else:
+                j += 1
         return changed
 
     # -- classification -------------------------------------------------
@@ -204,7 +220,7 @@ class _Loop:
         w, t = f.words[i], f.tokens[i]
         if f.copyright[i] or (f.links[i] and w < 15):
             return BAD
-        if w <= 15 and _DATELINE.search(self.page.lines[i]):
+        if f.date[i]:
             return SHORT
         if f.digits[i] > s.digits_share and w < 15:
             return BAD
@@ -422,7 +438,7 @@ class _Loop:
         line = self.page.lines[i].strip()
         if f.words[i] <= 12 and _BYLINE.match(line):
             return not f.links[i]
-        return f.words[i] <= 15 and _DATELINE.search(line) is not None
+        return f.date[i]
 
     def _stopset(self) -> frozenset[str]:
         return stopwords().get(self.language or "", frozenset())
@@ -493,8 +509,12 @@ class _Loop:
 
 
 def _is_signature(key: str) -> bool:
-    return (_SIGNATURE.search(key) is not None or _DATELINE.search(key) is not None
-            or _SIGNATURE_EXACT.fullmatch(key) is not None)
+    if _HAS_DIGIT(key):
+        return _SIGNATURE.search(key) is not None or _DATELINE.search(key) is not None
+    return key[-1] == ":" and _SIGNATURE.search(key) is not None or _SIGNATURE_EXACT.fullmatch(key) is not None
+
+
+_HAS_DIGIT = re.compile(r"\d").search
 
 
 _WORD = re.compile(r"\w+")
