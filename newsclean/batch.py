@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from .config import Config
-from .io import InputError, decode, encode, read_bytes, write_atomic
+from .io import InputError, decode, display_name, encode, file_size, read_bytes, write_atomic
 from .model import Decision
 
 
@@ -79,10 +79,16 @@ def _is_inside(child: Path, parent: Path) -> bool:
         return False
 
 
-def walk(root: Path, pattern: str) -> Iterator[Path]:
+def walk(root: Path, pattern: str, errors: list[FileResult] | None = None) -> Iterator[Path]:
     """Files under ``root`` whose name matches ``pattern``, sorted, without following
-    directory symlinks (so a symlink loop cannot trap the walk)."""
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+    directory symlinks (so a symlink loop cannot trap the walk). A directory that
+    cannot be listed is added to ``errors``."""
+    def unlistable(exc: OSError) -> None:
+        if errors is not None:
+            why = "permission denied" if isinstance(exc, PermissionError) else (exc.strerror or str(exc))
+            errors.append(FileResult(display_name(exc.filename or root), False, f"cannot list directory: {why}"))
+
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False, onerror=unlistable):
         dirnames.sort()
         for name in sorted(filenames):
             if fnmatch.fnmatch(name, pattern):
@@ -123,15 +129,15 @@ def plan(
         src = Path(item)
         if src.is_dir():
             if output is None and not in_place:
-                failed.append(FileResult(item, False, "is a directory (give -o OUTDIR or --in-place to clean a tree)"))
+                failed.append(FileResult(display_name(item), False, "is a directory (give -o OUTDIR or --in-place to clean a tree)"))
                 continue
             if output is not None:
                 if _is_inside(output, src):
                     raise PlanError(f"{output}: output directory is inside the input tree {src}; choose another place")
                 base = output / src.resolve().name if several else output
-            for f in walk(src, pattern):
+            for f in walk(src, pattern, failed):
                 dst = f if in_place else base / f.relative_to(src)
-                jobs.append(Job(f, dst, str(f)))
+                jobs.append(Job(f, dst, display_name(f)))
             continue
         if in_place:
             dst = src
@@ -141,8 +147,40 @@ def plan(
             dst = output / src.name if several or output.is_dir() else output
             if dst.exists() and src.exists() and dst.resolve() == src.resolve():
                 raise PlanError(f"{dst}: output is the input file; use --in-place to rewrite it")
-        jobs.append(Job(src, dst, item))
+        jobs.append(Job(src, dst, display_name(item)))
     return jobs, failed
+
+
+def _is_large(src: Path) -> bool:
+    from .large import is_large
+
+    return is_large(file_size(src))
+
+
+def _clean_large_job(job: Job, config: Config, opts: RunOptions, res: FileResult) -> FileResult:
+    """A file too large to hold in memory: cleaned block by block, streamed to its target."""
+    import contextlib
+    import sys
+
+    from .large import clean_large_file
+
+    with contextlib.ExitStack() as stack:
+        if opts.dry_run:
+            dst = stack.enter_context(open(os.devnull, "wb"))
+        elif job.dst is None:
+            dst = sys.stdout.buffer  # runs in the main process: standard output is never sent to workers
+        else:
+            job.dst.parent.mkdir(parents=True, exist_ok=True)
+            dst = job.dst
+        big = clean_large_file(job.src, dst, config, encoding=opts.encoding, keep_decisions=opts.keep_decisions,
+                               backup_suffix=opts.backup_suffix if job.dst == job.src else None)
+    res.warning, res.bytes_in, res.bytes_out = big.warning, big.bytes_in, big.bytes_out
+    res.stats, res.notes = big.stats, tuple(big.notes)
+    if opts.keep_decisions:
+        res.decisions = tuple(big.decisions)
+    if job.dst is not None and not opts.dry_run:
+        res.dst = str(job.dst)
+    return res
 
 
 def clean_job(job: Job, config: Config, opts: RunOptions) -> FileResult:
@@ -157,6 +195,8 @@ def clean_job(job: Job, config: Config, opts: RunOptions) -> FileResult:
                 return res
             if job.dst.exists() and not opts.force:
                 raise InputError(f"{job.dst} exists (use --force to overwrite or --skip-existing to keep it)")
+        if job.src is not None and not (opts.keep_original or opts.keep_text) and _is_large(job.src):
+            return _clean_large_job(job, config, opts, res)
         data = (job.data or b"") if job.src is None else read_bytes(job.src)
         decoded = decode(data, opts.encoding)
         res.warning = decoded.warning

@@ -160,6 +160,13 @@ def clean_command(inputs: tuple[str, ...], output: Path | None, in_place: bool, 
     from .batch import default_workers
 
     n_workers = workers or default_workers()
+    if encoding:
+        import codecs
+
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise click.UsageError(f"unknown encoding {encoding!r}") from None
     config = _build_config(select, ignore, extend_select, rule_files, favor=favor)
     tables = None
     if repeats_file is not None:

@@ -29,7 +29,7 @@ class Page:
                  repeats: RepeatTable | None = None) -> None:
         self.lines = lines
         self.keys = [line_key(x) for x in lines]
-        self.nwords = [len(k.split()) for k in self.keys]
+        self.nwords = [k.count(" ") + 1 if k else 0 for k in self.keys]  # keys have single spaces
         self.removed: list[Decision | None] = [None] * len(lines)
         self.notes: list[str] = []
         self.compiled = compiled

@@ -178,7 +178,6 @@ def test_odd_file_names_are_cleaned(runner, tmp_path):
     assert all((out / n).read_text() == ARTICLE for n in names)
 
 
-@pytest.mark.xfail(strict=True, reason="batch.plan labels are raw paths; they should go through io.display_name")
 def test_a_problem_with_an_odd_name_is_still_one_line(runner, tmp_path):
     src = tmp_path / "src"
     src.mkdir()

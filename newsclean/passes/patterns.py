@@ -15,17 +15,18 @@ NO_TEXT = "NC901"
 
 
 def run(page: "Page") -> None:
-    match = page.compiled.matcher.match
+    matcher = page.compiled.matcher
+    budget = matcher.page_budget()
     keys, nwords = page.keys, page.nwords
     for i, key in enumerate(keys):
         if not _HAS_WORD(key):
             if not page.is_blank(i):
                 page.drop(i, NO_TEXT, STAGE)
             continue
-        m = match(key, nwords[i])
+        m = matcher.match(key, nwords[i], budget)
         if m is None:
             continue
         if m.timed_out:
-            page.notes.append(f"rule {m.rule.code} ({m.rule.source}) timed out on line {i + 1}; line kept")
+            page.notes.append(m.note(i + 1))
             continue
         page.drop(i, m.rule.code, STAGE)
