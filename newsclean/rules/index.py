@@ -11,6 +11,8 @@ Trying every pattern on every line is the slow way. Each pattern is parsed once
 * otherwise a **literal suffix**, filed the same way under the last two characters;
 * otherwise **required literals** (`` \\d{1,2}:\\d{2}`` needs ``:``): the
   pattern is tried only on lines that contain one of them;
+* otherwise the set of **first characters** a match can start with (``\\d…``:
+  the ten digits), filed under each;
 * patterns with none of these are tried on every line short enough for them.
 
 Each pattern is compiled once, the first time a line reaches it (start-up stays
@@ -30,7 +32,7 @@ except ImportError:  # pragma: no cover - Python 3.10
     import sre_constants as _c  # type: ignore[no-redef]
     import sre_parse as _parser  # type: ignore[no-redef]
 
-_MAX_PREFIXES = 256
+_MAX_PREFIXES = 512
 PREFIX_LEN = 2
 
 
@@ -66,16 +68,63 @@ def _prefixes(seq: Any, tail: bool = False) -> list[tuple[str, bool]]:
             nxt.extend(((o + pre) if tail else (pre + o), c) for o, c in options)
         nxt = list(dict.fromkeys(nxt))
         if len(nxt) > _MAX_PREFIXES:
-            # too many ways on (a long list of alternatives): only the first
-            # characters matter to the index, so keep those and stop here
-            heads = list(dict.fromkeys(((p[-PREFIX_LEN:] if tail else p[:PREFIX_LEN]), False) for p, _ in nxt))
-            if len(heads) > _MAX_PREFIXES:
-                return list(dict.fromkeys((p, False) for p, _ in results))
-            return heads
+            # too many ways on (a long list of alternatives): keep the first few
+            # characters of each, as many as the limit allows, and stop here
+            for width in (8, 5, PREFIX_LEN):
+                heads = list(dict.fromkeys(((p[-width:] if tail else p[:width]), False) for p, _ in nxt))
+                if len(heads) <= _MAX_PREFIXES:
+                    return heads
+            return list(dict.fromkeys((p, False) for p, _ in results))
         results = nxt
         if all(not c for _, c in results):
             break
     return results
+
+
+_DIGITS = frozenset("0123456789")
+
+
+def _first_chars(seq: Any) -> tuple[frozenset[str], bool] | None:
+    """The characters a match of a parsed sequence can start with, and whether the
+    sequence can match the empty string; None if any character could come first."""
+    chars: set[str] = set()
+    for op, av in seq:
+        if op in (_c.ASSERT, _c.ASSERT_NOT, _c.AT):
+            continue
+        if op is _c.LITERAL:
+            return frozenset(chars | {chr(av).lower()}), False
+        if op is _c.IN:
+            got: set[str] = set()
+            for iop, iav in av:
+                if iop is _c.LITERAL:
+                    got.add(chr(iav).lower())
+                elif iop is _c.RANGE and iav[1] - iav[0] <= 30:
+                    got.update(chr(x).lower() for x in range(iav[0], iav[1] + 1))
+                elif iop is _c.CATEGORY and iav is _c.CATEGORY_DIGIT:
+                    got.update(_DIGITS)
+                else:
+                    return None
+            return frozenset(chars | got), False
+        if op is _c.SUBPATTERN:
+            sub = _first_chars(av[-1])
+        elif op is _c.BRANCH:
+            subs = [_first_chars(alt) for alt in av[1]]
+            if any(x is None for x in subs):
+                return None
+            sub = (frozenset().union(*(x[0] for x in subs)), any(x[1] for x in subs))  # type: ignore[index]
+        elif op in (_c.MAX_REPEAT, _c.MIN_REPEAT):
+            inner = _first_chars(av[2])
+            if inner is None:
+                return None
+            sub = (inner[0], inner[1] or av[0] == 0)
+        else:
+            return None
+        if sub is None:
+            return None
+        chars |= sub[0]
+        if not sub[1]:
+            return frozenset(chars), False
+    return frozenset(chars), True
 
 
 def literal_prefixes(pattern: str, tail: bool = False) -> list[str] | None:
@@ -147,15 +196,18 @@ class _Bucket:
 
     __slots__ = ("entries", "compiled", "max_words")
 
-    def __init__(self, entries: list[tuple[Any, str]], compiled: dict[str, Any]) -> None:
+    def __init__(self, entries: list[tuple[Any, str, Any]], compiled: dict[str, Any]) -> None:
+        # (rule, pattern, cheap test a matching key must pass: key -> bool, or None)
         self.entries = entries
         self.compiled = compiled
-        self.max_words = max(rule.max_words for rule, _ in entries)
+        self.max_words = max(entry[0].max_words for entry in entries)
 
     def first(self, key: str, nwords: int, best: Any | None) -> Any | None:
         """The lowest-coded rule of this bucket (or ``best``) whose pattern matches ``key``."""
-        for rule, pattern in self.entries:
+        for rule, pattern, test in self.entries:
             if nwords > rule.max_words or (best is not None and rule.code >= best.code):
+                continue
+            if test is not None and not test(key):
                 continue
             rx = self.compiled.get(pattern)
             if rx is None:
@@ -168,7 +220,8 @@ class _Bucket:
 
 
 def analyse(pattern: str) -> tuple[str, list[str]]:
-    """How a pattern is filed: ("prefix" | "suffix" | "literal", literals) or ("rest", [])."""
+    """How a pattern is filed: ("prefix" | "suffix" | "literal", literals), ("first",
+    characters a match can start with) or ("rest", [])."""
     tree = _parser.parse(pattern)
     for kind, tail in (("prefix", False), ("suffix", True)):
         found = _prefixes(tree, tail)
@@ -177,6 +230,9 @@ def analyse(pattern: str) -> tuple[str, list[str]]:
     needs = _required(tree)
     if needs and _gate_score(needs) > -100:
         return "literal", sorted({x.lower() for x in needs})
+    first = _first_chars(tree)
+    if first is not None and not first[1] and len(first[0]) <= 40:
+        return "first", sorted(first[0])
     return "rest", []
 
 
@@ -206,6 +262,7 @@ class PatternIndex:
     def __init__(self, entries: Sequence[tuple[Any, str]]) -> None:
         by_prefix: dict[str, list[tuple[Any, str]]] = {}
         by_suffix: dict[str, list[tuple[Any, str]]] = {}
+        by_first: dict[str, list[tuple[Any, str, Any]]] = {}
         by_literal: dict[tuple[str, ...], list[tuple[Any, str]]] = {}
         rest: list[tuple[Any, str]] = []
         analysis = _analyse_all([p for _, p in entries])
@@ -213,17 +270,23 @@ class PatternIndex:
             kind, lits = analysis[pattern]
             if kind == "prefix":
                 for head in sorted({p[:PREFIX_LEN] for p in lits}):
-                    by_prefix.setdefault(head, []).append((rule, pattern))
+                    starts = tuple(p for p in lits if p.startswith(head))
+                    by_prefix.setdefault(head, []).append((rule, pattern, lambda k, t=starts: k.startswith(t)))
             elif kind == "suffix":
                 for end in sorted({p[-PREFIX_LEN:] for p in lits}):
-                    by_suffix.setdefault(end, []).append((rule, pattern))
+                    ends = tuple(p for p in lits if p.endswith(end))
+                    by_suffix.setdefault(end, []).append((rule, pattern, lambda k, t=ends: k.endswith(t)))
+            elif kind == "first":
+                for ch in lits:
+                    by_first.setdefault(ch, []).append((rule, pattern, None))
             elif kind == "literal":
-                by_literal.setdefault(tuple(lits), []).append((rule, pattern))
+                by_literal.setdefault(tuple(lits), []).append((rule, pattern, None))
             else:
-                rest.append((rule, pattern))
+                rest.append((rule, pattern, None))
         cache: dict[str, Any] = {}
         self.by_prefix = {k: _Bucket(v, cache) for k, v in by_prefix.items()}
         self.by_suffix = {k: _Bucket(v, cache) for k, v in by_suffix.items()}
+        self.by_first = {k: _Bucket(v, cache) for k, v in by_first.items()}
         # Gated buckets meet a line only if one of their literals is in it (a
         # literal that contains another of the same set adds nothing and is dropped).
         self.gated: list[tuple[Any, _Bucket]] = [
@@ -233,7 +296,7 @@ class PatternIndex:
         self.max_words = max((r.max_words for r, _ in entries), default=0)
 
     def stats(self) -> dict[str, int]:
-        return {"prefix_buckets": len(self.by_prefix), "suffix_buckets": len(self.by_suffix), "literal_buckets": len(self.gated),
+        return {"prefix_buckets": len(self.by_prefix), "suffix_buckets": len(self.by_suffix), "first_char_buckets": len(self.by_first), "literal_buckets": len(self.gated),
                 "ungated_patterns": len(self.rest.entries) if self.rest else 0}
 
     def match(self, key: str, nwords: int) -> Any | None:
@@ -245,6 +308,9 @@ class PatternIndex:
         if bucket is not None and nwords <= bucket.max_words:
             best = bucket.first(key, nwords, best)
         bucket = self.by_suffix.get(key[-PREFIX_LEN:])
+        if bucket is not None and nwords <= bucket.max_words:
+            best = bucket.first(key, nwords, best)
+        bucket = self.by_first.get(key[:1])
         if bucket is not None and nwords <= bucket.max_words:
             best = bucket.first(key, nwords, best)
         for gate, bucket in self.gated:
@@ -263,7 +329,4 @@ def _gate(literals: Sequence[str]) -> Any:
     if len(literals) == 1:
         lit = literals[0]
         return lambda key: lit in key
-    if len(literals) <= 4:
-        lits = tuple(literals)
-        return lambda key: any(x in key for x in lits)
     return re.compile("|".join(map(re.escape, sorted(literals, key=len, reverse=True)))).search
