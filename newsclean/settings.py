@@ -56,6 +56,7 @@ class Settings:
     lead_min_words: float = 0.0      # a block before the main block with fewer words is left out of the region
     teaser_pairs: int = 3             # this many (short title, short paragraph) pairs in a row are a list of teasers ...
     teaser_max_words: float = 35.0    # ... when each paragraph has at most this many words
+    list_item_words: float = 25.0     # a line without a sentence's end and shorter than this can be a list item
     list_run: int = 3                 # this many short lines in a row inside the region form a list
 
     # Headline: searched at most this many lines before the region's start.

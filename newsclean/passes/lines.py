@@ -29,6 +29,7 @@ _SENTENCE_END = re.compile(r"""[.!?。！？…]['"”’»«“)\]]*$|[.!?]\s*\
 _ELLIPSIS_END = re.compile(r"(?:\.\.\.|…|\[…\]|\[\.\.\.\])\s*$")
 _INNER_PUNCT = re.compile(r"[,;:。，、]")
 _LINKISH = re.compile(r"https?://|www\.|\.(?:com|org|net|de|pl|fr|co\.uk|html?|php|jpe?g|png)\b|(?:^|\s)[@#]\w|\w@\w")
+_CODE = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>|\b(?:function\s*\(|document\.|window\.|var\s+\w+\s*=)|[{};]\s*[{}]").search
 _LINK_HINT = re.compile(r"\.(?:com|org|net|de|pl|fr|co|htm|php|jp|png)").search
 _COPYRIGHT = re.compile(r"©|\(c\)\s*\d{4}|copyright|all rights reserved|alle rechte vorbehalten|tous droits réservés", re.I)
 _MONTHS = (
@@ -86,7 +87,7 @@ class Features:
     """Per-line features of a page, as parallel lists indexed by line number."""
 
     __slots__ = ("n", "words", "tokens", "chars", "cjk", "end", "ellipsis", "inner", "caps",
-                 "digits", "seps", "links", "copyright", "date", "languages", "hits")
+                 "digits", "seps", "links", "copyright", "date", "code", "languages", "hits")
 
     def __init__(self, lines: list[str], only: "list[int] | None" = None) -> None:
         """Features of ``lines`` (or only of the lines at the indices ``only``; the rest stay zero)."""
@@ -105,6 +106,7 @@ class Features:
         self.links = [0] * n        # URL-, file- or handle-like tokens
         self.copyright = [False] * n
         self.date = [False] * n     # a short line holding a date or a time
+        self.code = [False] * n     # markup or script left in the text
         codes, table = _word_languages()
         self.languages = codes
         self.hits = [[0] * n for _ in codes]  # stop words per language, per line
@@ -155,6 +157,8 @@ class Features:
                        + s.count(" / ") + s.count(" > ") + s.count(" - ") + s.count(" – ") + s.count(" — "))
             if "://" in s or "www." in s or "@" in s or "#" in s or _LINK_HINT(s):
                 links[i] = len(links_re(s))
+            if "<" in s or "{" in s or "();" in s:
+                self.code[i] = _CODE(s) is not None
             if "©" in s or "ight" in s or "IGHT" in s or "rved" in s or "(c)" in s or "(C)" in s or "vorbehalten" in s:
                 copyright[i] = copy_re(s) is not None
 

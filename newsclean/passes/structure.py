@@ -172,27 +172,56 @@ class _Loop:
         for j in after:
             why = self.why(idx[j], cf[j], rev[j])
             changed |= page.drop(idx[j], AFTER_REGION, REGION, f"{tail_why}; {why}" if tail_why and j <= b0 else why)
-        # Furniture inside the region: furniture lines, and runs of short lines (a box of links).
+        # Furniture inside the region: furniture lines, and runs of list-like lines (a box of
+        # links or headlines: short lines, or lines without a sentence's end). Head lines
+        # (byline, dateline) break a run.
+        listy = [self.listy(idx[j], cf[j]) for j in range(len(idx))] if b >= a else []
         j = a
         while j <= b:
-            if cf[j] > SHORT:
+            if not listy[j]:
                 j += 1
                 continue
             k = j
-            while k + 1 <= b and cf[k + 1] <= SHORT:
+            while k + 1 <= b and listy[k + 1]:
                 k += 1
             run_len = k - j + 1
+            # The region may open with the headline and its summary lines: not a list.
+            opening = j == a and (self.echoes_first_line(idx[j], idx[0])
+                                  or (k + 1 <= b and self.is_byline_or_date(idx[k + 1])))
             for m in range(j, k + 1):
                 if cf[m] == BAD:
                     changed |= page.drop(idx[m], FURNITURE, CLASSIFY, self.why(idx[m], cf[m], rev[m]))
-                elif run_len >= s.list_run:
+                elif run_len >= s.list_run and not opening:
                     changed |= page.drop(idx[m], LIST_IN_ARTICLE, CLASSIFY,
-                                         f"{run_len} short lines in a row; " + self.why(idx[m], cf[m], rev[m]))
+                                         f"{run_len} list-like lines in a row; " + self.why(idx[m], cf[m], rev[m]))
             j = k + 1
         changed |= self.drop_teasers(idx, cf, a, b)
         if context:
             changed |= self.cut_at_end(idx, cf, a, b)
         return changed
+
+    def is_byline_or_date(self, i: int) -> bool:
+        f = self.f
+        return f.date[i] or (f.words[i] <= 12 and _BYLINE.match(self.page.lines[i].strip()) is not None)
+
+    def echoes_first_line(self, i: int, first: int) -> bool:
+        """Whether line ``i`` is the first line still kept, or its words are found in that line."""
+        if i == first:
+            return True
+        toks = _WORD.findall(self.page.keys[i])
+        if not toks:
+            return False
+        title = set(_WORD.findall(self.page.keys[first]))
+        return sum(1 for t in toks if t in title) / len(toks) >= self.s.headline_min_echo
+
+    def listy(self, i: int, c: int) -> bool:
+        """A line that could be an item of a list: furniture, or short and not a head line, or a title."""
+        if c == BAD:
+            return True
+        f = self.f
+        if c == GOOD or f.date[i] or (f.words[i] <= 12 and _BYLINE.match(self.page.lines[i].strip())):
+            return False
+        return c == SHORT or (not f.end[i] and f.words[i] < self.s.list_item_words)
 
     def drop_teasers(self, idx: list[int], cf: list[int], a: int, b: int) -> bool:
         """Drop lists of teasers: a short title, then one sentence or two, at least ``teaser_pairs`` times in a row."""
@@ -218,7 +247,7 @@ class _Loop:
     def context_free(self, i: int) -> int:
         f, s = self.f, self.s
         w, t = f.words[i], f.tokens[i]
-        if f.copyright[i] or (f.links[i] and w < 15):
+        if f.copyright[i] or f.code[i] or (f.links[i] and w < 15):
             return BAD
         if f.date[i]:
             return SHORT
@@ -415,7 +444,7 @@ class _Loop:
         keep = {best}
         run: list[int] = []  # consecutive short lines that are not head lines: a list, not a head
         for j in range(best + 1, a + 1):
-            if j < a and cf[j] == SHORT and not self.is_head_line(idx[j], cf[j]):
+            if j < a and cf[j] != BAD and self.listy(idx[j], cf[j]):
                 run.append(j)
                 continue
             if len(run) < s.list_run:
