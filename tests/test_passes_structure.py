@@ -214,3 +214,17 @@ def test_comment_thread_is_cut_at_its_first_signature():
     text = page(P1, P2, P3, P4, P5, "Ann Lowe, 12 March 2024 at 9:14 pm", c1,
                 "Tom Reed, 12 March 2024 at 9:40 pm", c2, "Sue Hart, 13 March 2024 at 7:02 am", c3)
     assert clean(text) == page(P1, P2, P3, P4, P5)
+
+
+@pytest.mark.parametrize("off", [["NC902"], ["NC903"], ["NC904"], ["NC911"], ["NC912"], ["NC920"], ["NC921"]])
+def test_idempotent_with_any_structure_rule_off(off):
+    c1 = "I have taken that ferry for twenty years and it has never once been on time in the winter months."
+    c2 = "The later boat is good news for anyone who works in the city and has to get home after the shops close."
+    text = page("Ferry timetable changes approved | Harbour Life | The Harbour Times", *MENU,
+                "Ferry timetable changes approved", "Harbour Cam | Tide Tables | Boat Sales", "By Mara Quint",
+                P1, P2, "Bridge Repairs Delayed Again", "Council Election Results", "New Dock Opens Downtown",
+                P3, P4, P5, "Responses", "Ann Lowe, 12 March 2024 at 9:14 pm", c1,
+                "Tom Reed, 12 March 2024 at 9:40 pm", c2, "Sue Hart, 13 March 2024 at 7:02 am", c1, *MENU)
+    once = clean(text, ignore=off)
+    assert clean(once, ignore=off) == once
+    assert not {d.code for d in clean_and_explain(text, ignore=off).decisions} & set(off)

@@ -4,24 +4,33 @@ The structural passes run on the lines the pattern rules left, as one loop:
 
 1. ``classify`` — each line gets a context-free class from shallow features
    (good prose, near-good, short, furniture), then short and near-good lines
-   are revised from their neighbours (jusText's two passes). Furniture lines
-   inside the article go with ``NC911``/``NC912``.
+   are revised from their neighbours (jusText's two passes). Inside the
+   article, furniture lines go with ``NC911``; runs of list-like lines (a box
+   of links or headlines) and title-and-teaser lists go with ``NC912``.
 2. ``region`` — lines are scored (content positive, furniture negative) and the
    maximum-sum segment is the article's main region (Pasternack & Roth, 2009);
-   lines before it go with ``NC902``, after it with ``NC903``.
-3. ``headline`` — the headline (a short line before the region, echoing the
-   page-title line when there is one) and the dek below it are kept; the page
-   title line, bylines and datelines go with ``NC904``.
-4. ``ends`` — an end marker inside the region ("Comments", "Leave a reply",
-   "Related articles") cuts the rest of it with ``NC921`` (the marker itself
-   with ``NC920``).
+   lines the pattern rules removed between two lines count against joining
+   them. The region's prose is split into blocks; a weak block after the main
+   block, or a small one far below it, ends the article. Lines before the
+   region (above the headline) go with ``NC902``, after it with ``NC903``.
+3. ``headline`` — the headline is a short line before the region that echoes
+   the page-title line (the first line) or the first paragraphs, or sits right
+   above a byline or dateline; it stays with the dek, bylines and datelines
+   under it. Furniture between headline and article goes with ``NC904``.
+4. ``ends`` — an end marker after the bulk of the prose ("Comments", "Leave a
+   reply", "Related articles") or the first of three comment signatures cuts
+   the rest with ``NC921`` (the marker itself with ``NC920``); after a
+   "Read also" box the article may resume, and then it is not cut.
 
-The loop repeats on the lines still kept until nothing changes, so a cleaned
-page is a fixed point: cleaning it again removes nothing. A safety valve
-withdraws every structural decision when the page would lose nearly all its
-words, and says so in ``page.notes``.
+Rounds repeat on the lines still kept until nothing changes: first plain
+rounds, then rounds that also read the lines earlier passes removed, then plain
+rounds again. The result is a fixed point of both, so a cleaned page comes
+through unchanged. A safety valve withdraws every structural decision when the
+plain rounds would leave almost nothing (``Settings.valve_min_share`` of the
+words, or fewer than ``valve_min_words``), and says so in ``page.notes``.
 
-Every decision depends only on the lines kept by the earlier passes, never on
+Every decision depends only on the lines kept by the earlier passes (and, in
+the second kind of round, on where earlier passes removed lines), never on
 blank lines or on where a line stood in the raw page.
 """
 
@@ -165,8 +174,10 @@ class _Loop:
             before = []
         if len(after) == 1 and cf[after[0]] != BAD and not (context and self.gap(idx[after[0] - 1], idx[after[0]])):
             after = []
+        headline_at = min(head_keep) if head_keep else a
         for j in before:
-            code = PAGE_HEAD if j >= a - s.headline_window and head_keep else BEFORE_REGION
+            # Between the headline and the article: the page head; above the headline: the page's top.
+            code = PAGE_HEAD if j > headline_at else BEFORE_REGION
             changed |= page.drop(idx[j], code, HEADLINE if code == PAGE_HEAD else REGION,
                                  self.why(idx[j], cf[j], rev[j]))
         for j in after:
@@ -481,6 +492,11 @@ class _Loop:
         date, "Reply", "2 hours ago") left in the region: a comment thread.
         """
         page, f, s = self.page, self.f, self.s
+        if not page.enabled(AFTER_END):
+            return False  # a marker alone, without what follows it, is not worth cutting
+        # Lines after the region still kept (when the after-region rule is turned off) count too,
+        # so that the outcome does not depend on which rules are on.
+        b = len(idx) - 1
         start, stop = idx[a], idx[b]
         sigs = [x for x in self.signatures if start < x <= stop]
         thread = sigs[: max(0, len(sigs) - s.thread_min + 1)]
