@@ -54,7 +54,6 @@ RETIRED_CODES: frozenset[str] = frozenset()
 
 # Characters stripped from both ends of a line before matching.
 _DECOR = " \t\u00a0|•·●▪■□◦‣∙»«›‹><→←▶►▸◀◄–—-*#~_=+/\\()[]{}:;,✓✔✕✖×☰…"
-_WS = re.compile(r"\s+")
 
 
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "“": '"', "”": '"', "„": '"'})
@@ -63,7 +62,7 @@ _QUOTES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "“": '"'
 def line_key(line: str) -> str:
     """The normalised form of a line that rules are matched against: white space
     folded, decoration stripped from both ends, curly quotes made straight, lowercased."""
-    return _WS.sub(" ", line).strip(_DECOR).translate(_QUOTES).lower()
+    return " ".join(line.split()).strip(_DECOR).translate(_QUOTES).lower()
 
 
 class RuleFileError(ValueError):
