@@ -25,6 +25,13 @@ def _split_selectors(values: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(out)
 
 
+def _save_repeats(tables: Any, path: Path) -> None:
+    try:
+        tables.save(path)
+    except OSError as exc:
+        raise click.UsageError(f"{path}: cannot write: {exc.strerror or exc}") from None
+
+
 def rule_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     """The rule-selection options, shared by every command that cleans or lists rules."""
     options = [
@@ -222,10 +229,7 @@ def _learn_from_jobs(jobs: list[Any], encoding: str | None, save_repeats: Path |
     tables = learner.tables()
     table = tables.for_site("")
     if save_repeats is not None:
-        try:
-            tables.save(save_repeats)
-        except OSError as exc:
-            raise click.UsageError(f"{save_repeats}: cannot write: {exc.strerror or exc}") from None
+        _save_repeats(tables, save_repeats)
     if not quiet:
         need = ""
         if table is not None and table.documents:
@@ -395,10 +399,7 @@ def _clean_jsonl(inputs: tuple[str, ...], output: Path | None, config: Any, tabl
             return EXIT_INTERRUPTED
         bar.stop()
         if save_repeats is not None:
-            try:
-                tables.save(save_repeats)
-            except OSError as exc:
-                raise click.UsageError(f"{save_repeats}: cannot write: {exc.strerror or exc}") from None
+            _save_repeats(tables, save_repeats)
         if not quiet:
             n_sites = len([t for t in tables.sites.values() if len(t)])
             where = f" on {n_sites} site(s)" if tables.grouped else ""

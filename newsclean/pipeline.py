@@ -112,6 +112,19 @@ def assemble(page: Page, newline: str = "\n") -> str:
     return newline.join(out) + newline if out else ""
 
 
+def replay(text: str, removed: "set[int] | frozenset[int]") -> str:
+    """The output of removing exactly the lines numbered ``removed`` (1-based) from
+    ``text``: what a Result's decisions say, applied again. ``replay(text,
+    result.removed_linenos) == result.text`` for every result."""
+    from .model import Decision as _Decision
+
+    lines, newline = split_lines(text)
+    page = Page(lines, DEFAULT.compiled(), DEFAULT.settings)
+    for n in removed:
+        page.removed[n - 1] = _Decision(n, lines[n - 1], "", "", "replay")
+    return assemble(page, newline)
+
+
 def run(text: str, config: Config | None = None) -> Result:
     cfg = config or DEFAULT
     compiled = cfg.compiled()

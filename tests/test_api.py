@@ -8,7 +8,7 @@ import pytest
 
 import newsclean
 from newsclean import Config, clean, clean_and_explain
-from newsclean.pipeline import assemble, split_lines
+from newsclean.pipeline import replay, split_lines
 
 from conftest import fixture_pairs
 
@@ -27,19 +27,6 @@ Battle over the bridge 04:12
 
 Opponents warned that the cost could double before construction ends.
 """
-
-
-def replay(text: str, removed: set[int]) -> str:
-    """Rebuild the output by removing exactly the explained lines."""
-    from newsclean.config import DEFAULT
-    from newsclean.model import Decision
-    from newsclean.pipeline import Page
-
-    lines, newline = split_lines(text)
-    page = Page(lines, DEFAULT.compiled(), DEFAULT.settings)
-    for n in removed:
-        page.removed[n - 1] = Decision(n, lines[n - 1], "X", "x", "replay")
-    return assemble(page, newline)
 
 
 def pages():

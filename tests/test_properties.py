@@ -19,9 +19,7 @@ from hypothesis import strategies as st
 
 from newsclean import Config, clean, clean_and_explain
 from newsclean.cli import main
-from newsclean.config import DEFAULT
-from newsclean.model import Decision
-from newsclean.pipeline import Page, assemble, split_lines
+from newsclean.pipeline import replay, split_lines
 from newsclean.rules import builtin_catalog
 
 EXAMPLES = int(os.environ.get("NEWSCLEAN_PROPERTY_EXAMPLES", "200"))
@@ -81,15 +79,6 @@ def pages(draw: st.DrawFn) -> tuple[str, list[str]]:
 TEXTS = st.one_of(ANY_TEXT, pages().map(lambda p: p[0]))
 
 # --- helpers ----------------------------------------------------------------------
-
-
-def replay(text: str, removed: set[int]) -> str:
-    """The output rebuilt by removing exactly the explained lines."""
-    lines, newline = split_lines(text)
-    page = Page(lines, DEFAULT.compiled(), DEFAULT.settings)
-    for n in removed:
-        page.removed[n - 1] = Decision(n, lines[n - 1], "X", "x", "replay")
-    return assemble(page, newline)
 
 
 def is_subsequence(small: list[str], big: list[str]) -> bool:
