@@ -374,7 +374,8 @@ class _Loop:
                 why = f"weak block of {blocks[k][2]:.0f} words before the article"
                 break
         for k in range(main + 1, len(blocks)):
-            if blocks[k][2] < s.tail_min_words:
+            if blocks[k][2] < s.tail_min_words and not any(
+                    blocks[m][2] >= s.resume_min_words and blocks[m][3] < s.far_gap for m in range(k + 1, len(blocks))):
                 return a, blocks[k - 1][1], f"weak block of {blocks[k][2]:.0f} words after the article"
             if blocks[k][3] >= s.far_gap and blocks[k][2] < s.far_min_share * blocks[main][2]:
                 return a, blocks[k - 1][1], (f"block of {blocks[k][2]:.0f} words {blocks[k][3]} lines "
