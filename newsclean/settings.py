@@ -94,6 +94,9 @@ _SHIFTS: dict[str, tuple[float, float]] = {
     "bad_penalty": (1.3, 0.7),
     "near_weight": (0.8, 1.3),
     "end_min_share": (0.8, 1.3),
+    "tail_min_words": (1.5, 0.5),
+    "far_min_share": (1.5, 0.5),
+    "gap_penalty": (1.3, 0.7),
 }
 
 
