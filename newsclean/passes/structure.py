@@ -78,6 +78,19 @@ _END_MARKER = re.compile(
     r"|noticias relacionadas|te puede interesar|leer más|articoli correlati|leggi anche|zobacz (?:też|także)|czytaj (?:też|także|więcej)"
     r"|podobne artykuły|powiązane|gerelateerde artikelen|lees ook|veja também|leia também|notícias relacionadas"
 )
+# Sentences that open a comment section: "Comments are now closed", "Be the first to comment".
+_COMMENT_LEAD = re.compile(
+    r"(?:comments?|commenting|discussion) (?:are|is|have been|has been) (?:now )?(?:closed|disabled|turned off)"
+    r"|(?:the following are |these are )?(?:reader |readers' |readers )?comments (?:from|by|are|posted)"
+    r"|be the first to (?:comment|post a comment|leave a comment|review)|(?:your|reader) (?:community|comments|views|reactions)\b"
+    r"|(?:have your say|post a comment|add a comment|leave a comment|add your comment|write a comment|join the conversation)"
+    r"|(?:\d+|no) (?:comments?|responses?|replies)\b"
+    r"|(?:kommentare|kommentarfunktion) (?:sind|ist) (?:geschlossen|deaktiviert)|(?:es gibt )?noch keine kommentare"
+    r"|(?:diskutieren sie mit|schreiben sie einen kommentar|kommentar schreiben)"
+    r"|(?:les )?commentaires (?:sont )?(?:fermés|clos)|soyez le premier à (?:commenter|réagir)|réagissez"
+    r"|(?:los )?comentarios (?:están )?cerrados|sé el primero en comentar|deja (?:un|tu) comentario"
+    r"|(?:dodaj|napisz) komentarz|komentarze (?:są )?zamknięte"
+)
 # Short marker words that can only end an article, never introduce a list inside it.
 _COMMENT_MARKER = re.compile(r"(?:\d+\s+)?(?:comments?|kommentare?|commentaires?|comentarios?|commenti|komentarze?|reacties?|responses?)\b|(?:leave|post|add|write|submit) |join the")
 _DATELINE = DATELINE
@@ -127,7 +140,8 @@ class _Loop:
         self.stops: list[int] = []
         # End markers among all non-blank lines (also those the pattern rules removed).
         self._removed_prefix: list[int] | None = None
-        self.markers = [i for i, k in enumerate(page.keys) if k and len(k) < 120 and _END_MARKER.fullmatch(k)]
+        self.markers = [i for i, k in enumerate(page.keys)
+                        if k and (len(k) < 120 and _END_MARKER.fullmatch(k) or len(k) < 200 and _COMMENT_LEAD.match(k))]
         # Comment signatures ("Anna, 3 May 2024 at 9:14 pm", "Reply", "2 hours ago") among all lines.
         nwords = page.nwords
         self.signatures = [i for i, k in enumerate(page.keys)
@@ -524,7 +538,8 @@ class _Loop:
             if k < a or cf[k] < NEAR:
                 continue
             # A box of links ("Read also", "Related") inside the story: the article resumes below it.
-            if not why and not _COMMENT_MARKER.match(page.keys[m]) and self.resumes(idx, cf, j, b):
+            if (not why and not _COMMENT_MARKER.match(page.keys[m]) and not _COMMENT_LEAD.match(page.keys[m])
+                    and self.resumes(idx, cf, j, b)):
                 continue
             detail = f"after {page.keys[m]!r}" + (f" ({why})" if why else "") + f"; {before:.0f} of {total:.0f} prose words before it"
             changed = page.drop(m, END_MARKER, ENDS, detail)
