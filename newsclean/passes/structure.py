@@ -140,8 +140,7 @@ class _Loop:
         self.stops: list[int] = []
         # End markers among all non-blank lines (also those the pattern rules removed).
         self._removed_prefix: list[int] | None = None
-        self.markers = [i for i, k in enumerate(page.keys)
-                        if k and (len(k) < 120 and _END_MARKER.fullmatch(k) or len(k) < 200 and _COMMENT_LEAD.match(k))]
+        self.markers = [i for i, k in enumerate(page.keys) if k and len(k) < 200 and _ANY_MARKER(k)]
         # Comment signatures ("Anna, 3 May 2024 at 9:14 pm", "Reply", "2 hours ago") among all lines.
         nwords = page.nwords
         self.signatures = [i for i, k in enumerate(page.keys)
@@ -571,11 +570,14 @@ class _Loop:
 
 def _is_signature(key: str) -> bool:
     if _HAS_DIGIT(key):
-        return _SIGNATURE.search(key) is not None or _DATELINE.search(key) is not None
+        return _DATED_SIGNATURE(key) is not None
     return key[-1] == ":" and _SIGNATURE.search(key) is not None or _SIGNATURE_EXACT.fullmatch(key) is not None
 
 
 _HAS_DIGIT = re.compile(r"\d").search
+_DATED_SIGNATURE = re.compile(f"{_SIGNATURE.pattern}|{DATELINE.pattern[4:]}", re.I).search
+# One pass for both kinds of end markers: whole-line headings (short) and comment-section sentences.
+_ANY_MARKER = re.compile(rf"(?:{_END_MARKER.pattern})\Z|{_COMMENT_LEAD.pattern}").match
 
 
 _WORD = re.compile(r"\w+")
