@@ -39,10 +39,16 @@ _MONTHS = (
     "|noviembre|diciembre|stycznia|lutego|marca|kwietnia|maja|czerwca|lipca|sierpnia|września|października|listopada|grudnia"
 )
 # A date or a time: "13 August 2024", "Aug. 13", "2024-08-13", "13.08.2024", "6:42 PM".
-DATELINE = re.compile(
-    rf"(?i)\b(?:{_MONTHS})\.?\s+\d{{1,2}}\b|\b\d{{1,2}}\.?\s+(?:{_MONTHS})\b|\b\d{{4}}-\d{{2}}-\d{{2}}\b"
+DATELINE_SOURCE = (
+    rf"\b(?:{_MONTHS})\.?\s+\d{{1,2}}\b|\b\d{{1,2}}\.?\s+(?:{_MONTHS})\b|\b\d{{4}}-\d{{2}}-\d{{2}}\b"
     r"|\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b|\b\d{1,2}:\d{2}\b"
 )
+
+
+@lru_cache(maxsize=1)
+def dateline() -> "re.Pattern[str]":
+    """The date-or-time pattern, compiled on first use (it is large)."""
+    return re.compile(DATELINE_SOURCE, re.I)
 
 _END_CHARS = frozenset(".!?。！？…'\"”’»«“)]")
 CJK_WORD = 0.5  # one CJK character counts as half a word
@@ -120,7 +126,7 @@ class Features:
         links_re, copy_re = _LINKISH.findall, _COPYRIGHT.search
         words, tokens, chars, cjks, ends, ellipses = self.words, self.tokens, self.chars, self.cjk, self.end, self.ellipsis
         inner, caps, digits, seps, links, copyright = self.inner, self.caps, self.digits, self.seps, self.links, self.copyright
-        dates, date_re = self.date, DATELINE.search
+        dates, date_re = self.date, dateline().search
         for i in (range(n) if only is None else only):
             s = lines[i].strip()
             if not s:

@@ -37,9 +37,10 @@ blank lines or on where a line stood in the raw page.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from .lines import DATELINE, Features, guess_language, stop_counts, stopwords
+from .lines import DATELINE_SOURCE, Features, guess_language, stop_counts, stopwords
 
 if TYPE_CHECKING:
     from ..pipeline import Page
@@ -61,7 +62,7 @@ CLASS_NAMES = ("furniture", "short", "near-good", "good")
 
 # Whole-line headings that close an article: comment sections and lists of
 # other stories. Matched against the normalised line (see rules.line_key).
-_END_MARKER = re.compile(
+_END_MARKER = (
     r"(?:\d+\s+)?(?:comments?|responses?|replies|reactions?|kommentare?|commentaires?|comentarios?|commenti|"
     r"comentários?|komentarze?|reacties?)(?:\s*\(\d+\))?(?:\s+\d+)?"
     r"|(?:leave|post|add|write|submit) (?:a |your |new )?(?:comment|reply|response)s?"
@@ -79,7 +80,7 @@ _END_MARKER = re.compile(
     r"|podobne artykuły|powiązane|gerelateerde artikelen|lees ook|veja também|leia também|notícias relacionadas"
 )
 # Sentences that open a comment section: "Comments are now closed", "Be the first to comment".
-_COMMENT_LEAD = re.compile(
+_COMMENT_LEAD = (
     r"(?:comments?|commenting|discussion) (?:are|is|have been|has been) (?:now )?(?:closed|disabled|turned off)"
     r"|(?:the following are |these are )?(?:reader |readers' |readers )?comments (?:from|by|are|posted)"
     r"|be the first to (?:comment|post a comment|leave a comment|review)|(?:your|reader) (?:community|comments|views|reactions)\b"
@@ -93,7 +94,6 @@ _COMMENT_LEAD = re.compile(
 )
 # Short marker words that can only end an article, never introduce a list inside it.
 _COMMENT_MARKER = re.compile(r"(?:\d+\s+)?(?:comments?|kommentare?|commentaires?|comentarios?|commenti|komentarze?|reacties?|responses?)\b|(?:leave|post|add|write|submit) |join the")
-_DATELINE = DATELINE
 _SIGNATURE = re.compile(
     r"\b\d+\s+(?:minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)\s+ago\b"
     r"|\b(?:says|said|wrote|schreibt|sagt|a écrit|escribió|napisał|napisała)\s*:$"
@@ -140,7 +140,8 @@ class _Loop:
         self.stops: list[int] = []
         # End markers among all non-blank lines (also those the pattern rules removed).
         self._removed_prefix: list[int] | None = None
-        self.markers = [i for i, k in enumerate(page.keys) if k and len(k) < 200 and _ANY_MARKER(k)]
+        any_marker = _patterns().any_marker
+        self.markers = [i for i, k in enumerate(page.keys) if k and len(k) < 200 and any_marker(k)]
         # Comment signatures ("Anna, 3 May 2024 at 9:14 pm", "Reply", "2 hours ago") among all lines.
         nwords = page.nwords
         self.signatures = [i for i, k in enumerate(page.keys)
@@ -537,7 +538,7 @@ class _Loop:
             if k < a or cf[k] < NEAR:
                 continue
             # A box of links ("Read also", "Related") inside the story: the article resumes below it.
-            if (not why and not _COMMENT_MARKER.match(page.keys[m]) and not _COMMENT_LEAD.match(page.keys[m])
+            if (not why and not _COMMENT_MARKER.match(page.keys[m]) and not _patterns().comment_lead(page.keys[m])
                     and self.resumes(idx, cf, j, b)):
                 continue
             detail = f"after {page.keys[m]!r}" + (f" ({why})" if why else "") + f"; {before:.0f} of {total:.0f} prose words before it"
@@ -570,14 +571,26 @@ class _Loop:
 
 def _is_signature(key: str) -> bool:
     if _HAS_DIGIT(key):
-        return _DATED_SIGNATURE(key) is not None
+        return _patterns().dated_signature(key) is not None
     return key[-1] == ":" and _SIGNATURE.search(key) is not None or _SIGNATURE_EXACT.fullmatch(key) is not None
 
 
 _HAS_DIGIT = re.compile(r"\d").search
-_DATED_SIGNATURE = re.compile(f"{_SIGNATURE.pattern}|{DATELINE.pattern[4:]}", re.I).search
-# One pass for both kinds of end markers: whole-line headings (short) and comment-section sentences.
-_ANY_MARKER = re.compile(rf"(?:{_END_MARKER.pattern})\Z|{_COMMENT_LEAD.pattern}").match
+
+
+class _Patterns:
+    """The large patterns, compiled on first use so that importing the pass stays cheap."""
+
+    def __init__(self) -> None:
+        self.dated_signature = re.compile(f"{_SIGNATURE.pattern}|{DATELINE_SOURCE}", re.I).search
+        self.comment_lead = re.compile(_COMMENT_LEAD).match
+        # One pass for both kinds of end markers: whole-line headings and comment-section sentences.
+        self.any_marker = re.compile(rf"(?:{_END_MARKER})\Z|{_COMMENT_LEAD}").match
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> _Patterns:
+    return _Patterns()
 
 
 _WORD = re.compile(r"\w+")
