@@ -359,11 +359,15 @@ def _cut(buf: str, max_chars: int) -> tuple[int, int]:
     """
     m = _BLANK_RUN.search(buf, max_chars // 2, max_chars)
     if m is not None:
-        return m.start() + (2 if buf.startswith("\r\n", m.start()) else 1), m.end()
+        # the limit may fall between the halves of a "\r\n": never split one
+        nxt = m.end() + (1 if buf.startswith("\r\n", m.end() - 1) else 0)
+        return m.start() + (2 if buf.startswith("\r\n", m.start()) else 1), nxt
     window = buf[:max_chars]
     last = max(window.rfind("\n"), window.rfind("\r"))
     if last < 0:
         return 0, 0
+    if buf.startswith("\r\n", last):
+        last += 1
     return last + 1, last + 1
 
 

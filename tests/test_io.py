@@ -342,3 +342,16 @@ def test_large_decodes_like_small(tmp_path):
 
 def test_is_large():
     assert not is_large(10) and is_large(1 << 40)
+
+
+def test_blocks_never_split_a_crlf(tmp_path):
+    from newsclean.io import iter_blocks
+
+    para = "The harbour board met on Monday and approved the new ferry timetable for the winter."
+    text = ("Ferry 02:10\r\n" + para + "\r\n\r\n" + para + " \r\nFerry 02:10\r\n") * 3
+    src = tmp_path / "crlf.txt"
+    src.write_bytes(text.encode("utf-8"))
+    for limit in range(len(para) + 4, len(text), 7):
+        blocks = list(iter_blocks(src, limit))
+        assert not any(b.text.startswith("\n") for b in blocks[1:]), limit
+        assert not any(b.text.endswith("\r") and not b.text.endswith("\r\n") for b in blocks), limit
