@@ -228,3 +228,24 @@ def test_idempotent_with_any_structure_rule_off(off):
     once = clean(text, ignore=off)
     assert clean(once, ignore=off) == once
     assert not {d.code for d in clean_and_explain(text, ignore=off).decisions} & set(off)
+
+
+# -- the page head: counts, lone labels, a name next to the date ----------------
+
+def test_bare_counts_in_the_head_do_not_cost_the_headline():
+    text = page("\n".join(MENU), "Harbour board approves later ferries for the winter months",
+                "By Anna Fisher\n12 March 2024", "Share\n112\nComments\n54", P1, P2, P3, P4, P5)
+    out = clean(text)
+    assert "Harbour board approves later ferries" in out and "By Anna Fisher" in out
+    assert "\n112\n" not in out and "\n54\n" not in out
+    assert codes(text)["112"] == "NC911"
+
+
+def test_a_lone_label_left_in_a_share_bar_goes_and_a_name_by_the_date_stays():
+    text = page("\n".join(MENU), "Harbour board approves later ferries for the winter months",
+                "12 March 2024 5:00 AM", "Anna Fisher", "Playlist\nEmbed\nKeep\nShare\nFacebook", P1, P2, P3, P4, P5)
+    out = clean(text)
+    assert "Anna Fisher" in out and "12 March 2024" in out
+    assert "Harbour board approves later ferries" in out
+    assert "Keep" not in out and codes(text)["Keep"] == "NC904"
+    assert clean(out) == out

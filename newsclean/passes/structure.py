@@ -162,20 +162,28 @@ class _Loop:
         return changed
 
     def round(self, context: bool) -> bool:
-        page, s = self.page, self.s
+        page, s, f = self.page, self.s, self.f
         idx = self.kept()
+        # A bare number ("112", "54": a share or comment count, a pager) is furniture, and too
+        # little text to weigh in the classification of its neighbours: it is left out of it.
+        changed = False
+        counts = [i for i in idx if f.tokens[i] <= 2 and f.digits[i] == 1.0 and not f.date[i]]
+        if counts:
+            for i in counts:
+                changed |= page.drop(i, FURNITURE, CLASSIFY, "a bare number")
+            gone = set(counts)
+            idx = [i for i in idx if i not in gone]
         if not idx:
-            return False
+            return changed
         self.language = guess_language(self.f, idx, s.language_min_hits, s.language_min_share)
         if self._stops_for != self.language:
             self.stops = stop_counts(self.f, self.language)
             self._stops_for = self.language
         cf = [self.context_free(i) for i in idx]
         rev = revise(cf)
-        changed = False
         a, b = self.region(idx, cf, rev, context)
         if a < 0:
-            return False
+            return changed
         b0 = b
         a, b, tail_why = self.trim_tail(idx, cf, a, b, context)
         # Lines outside the main region.
@@ -435,9 +443,13 @@ class _Loop:
         f, s, keys = self.f, self.s, self.page.keys
         if a == 0:
             return set()
+        # Counts and lone button labels in the head (a share count, a label left in a share bar)
+        # neither break the head nor stay with it.
+        skip = {j for j in range(a) if self.head_noise(idx, cf, j, context)}
         if (a <= s.headline_window and self.headline_shaped(idx[0], cf[0])
-                and all(cf[j] != BAD for j in range(a)) and not (context and self.gap(idx[0], idx[a]))):
-            return set(range(a))
+                and all(cf[j] != BAD for j in range(a) if j not in skip)
+                and not (context and self.gap(idx[0], idx[a]))):
+            return set(range(a)) - skip
         title = set(_WORD.findall(keys[idx[0]]))
         stops = self._stopset()
         lead: set[str] = set()
@@ -451,6 +463,8 @@ class _Loop:
         adjacent = True  # only head lines (dek, byline, dateline) between here and the region so far
         head_seen = False  # ... and at least one of them
         for j in range(a - 1, lo - 1, -1):
+            if j in skip:
+                continue
             i = idx[j]
             if self.headline_shaped(i, cf[j]):
                 toks = _WORD.findall(keys[i])
@@ -462,7 +476,7 @@ class _Loop:
                     break
                 if adjacent and head_seen and best < 0 and not opens:
                     best = j  # remembered; an echoing line further up still wins
-            if not self.is_head_line(i, cf[j]):
+            if not self.is_head_line(i, cf[j]) and not self.name_by_date(idx, j):
                 adjacent = False
             head_seen = True
         if best < 0:
@@ -470,7 +484,9 @@ class _Loop:
         keep = {best}
         run: list[int] = []  # consecutive short lines that are not head lines: a list, not a head
         for j in range(best + 1, a + 1):
-            if j < a and cf[j] != BAD and self.listy(idx[j], cf[j]):
+            if j in skip:
+                continue
+            if j < a and cf[j] != BAD and self.listy(idx[j], cf[j]) and not self.name_by_date(idx, j):
                 run.append(j)
                 continue
             if len(run) < s.list_run:
@@ -479,6 +495,26 @@ class _Loop:
             if j < a and cf[j] != BAD:
                 keep.add(j)
         return keep
+
+    def head_noise(self, idx: list[int], cf: list[int], j: int, context: bool) -> bool:
+        """A line in the page head that is a bare count ("112", "54"), or (with ``context``) a
+        one- or two-word label that earlier passes cut on both sides (a button left in a share bar)."""
+        f, i = self.f, idx[j]
+        if f.tokens[i] <= 2 and f.digits[i] == 1.0 and not f.date[i]:
+            return True
+        if not context or j == 0 or j + 1 >= len(idx) or f.words[i] > 2 or f.end[i]:
+            return False
+        if self.is_byline_or_date(i) or self.name_by_date(idx, j):
+            return False
+        return self.gap(idx[j - 1], i) and self.gap(i, idx[j + 1])
+
+    def name_by_date(self, idx: list[int], j: int) -> bool:
+        """A person's name on its own line (two to four capitalised words) next to a date or byline."""
+        f, i = self.f, idx[j]
+        if not 2 <= f.tokens[i] <= 4 or f.caps[i] < 1.0 or f.digits[i] or f.end[i] or self.stops[i]:
+            return False
+        return ((j > 0 and self.is_byline_or_date(idx[j - 1]))
+                or (j + 1 < len(idx) and self.is_byline_or_date(idx[j + 1])))
 
     def headline_shaped(self, i: int, c: int) -> bool:
         f = self.f
