@@ -17,15 +17,15 @@ NO_TEXT = "NC901"
 def run(page: "Page") -> None:
     matcher = page.compiled.matcher
     budget = matcher.page_budget()
-    keys, nwords = page.keys, page.nwords
+    keys = page.keys
+    todo = []
     for i, key in enumerate(keys):
         if not _HAS_WORD(key):
             if not page.is_blank(i):
                 page.drop(i, NO_TEXT, STAGE)
             continue
-        m = matcher.match(key, nwords[i], budget)
-        if m is None:
-            continue
+        todo.append(i)
+    for i, m in matcher.match_page(keys, page.nwords, todo, budget):
         if m.timed_out:
             page.notes.append(m.note(i + 1))
             continue

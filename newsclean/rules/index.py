@@ -22,7 +22,9 @@ light: a small page touches few patterns); the lowest code wins.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
+from itertools import accumulate
 from typing import Any, Sequence
 
 try:  # Python 3.11+
@@ -197,26 +199,78 @@ class _Bucket:
     __slots__ = ("entries", "compiled", "max_words")
 
     def __init__(self, entries: list[tuple[Any, str, Any]], compiled: dict[str, Any]) -> None:
-        # (rule, pattern, cheap test a matching key must pass: key -> bool, or None)
-        self.entries = entries
+        # (rule, pattern, unused), in code order
+        self.entries = sorted(entries, key=lambda e: e[0].code)
         self.compiled = compiled
         self.max_words = max(entry[0].max_words for entry in entries)
 
     def first(self, key: str, nwords: int, best: Any | None) -> Any | None:
         """The lowest-coded rule of this bucket (or ``best``) whose pattern matches ``key``."""
-        for rule, pattern, test in self.entries:
-            if nwords > rule.max_words or (best is not None and rule.code >= best.code):
+        compiled = self.compiled
+        for rule, pattern, _ in self.entries:
+            if best is not None and rule.code >= best.code:
+                return best
+            if nwords > rule.max_words:
                 continue
-            if test is not None and not test(key):
-                continue
-            rx = self.compiled.get(pattern)
+            rx = compiled.get(pattern)
             if rx is None:
-                rx = self.compiled[pattern] = re.compile(pattern).fullmatch
+                rx = compiled[pattern] = re.compile(pattern).fullmatch
             if rx(key):
-                best = rule
+                return rule
         return best
 
 
+class _Literals:
+    """Patterns filed under the literals a matching key must start with (all
+    sharing their first two characters). One regex of the literals, longest
+    first, finds the longest literal the key starts with; the patterns to try
+    are those with a literal that is a prefix of it, in code order. The regex
+    is built on first use."""
+
+    __slots__ = ("by_literal", "compiled", "max_words", "_rx", "_cands")
+
+    def __init__(self, compiled: dict[str, Any]) -> None:
+        self.by_literal: dict[str, list[tuple[Any, str]]] = {}
+        self.compiled = compiled
+        self.max_words = 0
+        self._rx: Any = None
+        self._cands: dict[str, tuple[tuple[Any, str], ...]] = {}
+
+    def add(self, literals: Sequence[str], rule: Any, pattern: str) -> None:
+        for lit in literals:
+            self.by_literal.setdefault(lit, []).append((rule, pattern))
+        self.max_words = max(self.max_words, rule.max_words)
+
+    def _build(self) -> Any:
+        lits = sorted(self.by_literal, key=lambda x: (-len(x), x))
+        by_literal = self.by_literal
+        for lit in lits:
+            found = {e for k in range(PREFIX_LEN, len(lit) + 1) for e in by_literal.get(lit[:k], ())}
+            self._cands[lit] = tuple(sorted(found, key=lambda e: (e[0].code, e[1])))
+        self._rx = re.compile("|".join(map(re.escape, lits))).match
+        return self._rx
+
+    def first(self, key: str, nwords: int, best: Any | None) -> Any | None:
+        return self.first_reversed(key, key, nwords, best)
+
+    def first_reversed(self, key: str, probe: str, nwords: int, best: Any | None) -> Any | None:
+        """Like :meth:`first`, finding the literal in ``probe`` (the key reversed, for suffixes)."""
+        rx = self._rx or self._build()
+        m = rx(probe)
+        if m is None:
+            return best
+        compiled = self.compiled
+        for rule, pattern in self._cands[m.group()]:
+            if best is not None and rule.code >= best.code:
+                return best
+            if nwords > rule.max_words:
+                continue
+            fm = compiled.get(pattern)
+            if fm is None:
+                fm = compiled[pattern] = re.compile(pattern).fullmatch
+            if fm(key):
+                return rule
+        return best
 
 
 def analyse(pattern: str) -> tuple[str, list[str]]:
@@ -260,22 +314,24 @@ class PatternIndex:
     """Find the rules whose patterns match a whole normalised line."""
 
     def __init__(self, entries: Sequence[tuple[Any, str]]) -> None:
-        by_prefix: dict[str, list[tuple[Any, str]]] = {}
-        by_suffix: dict[str, list[tuple[Any, str]]] = {}
+        cache: dict[str, Any] = {}
+        by_prefix: dict[str, _Literals] = {}
+        by_suffix: dict[str, _Literals] = {}  # literals reversed, matched on the reversed key
         by_first: dict[str, list[tuple[Any, str, Any]]] = {}
-        by_literal: dict[tuple[str, ...], list[tuple[Any, str]]] = {}
-        rest: list[tuple[Any, str]] = []
+        by_literal: dict[tuple[str, ...], list[tuple[Any, str, Any]]] = {}
+        rest: list[tuple[Any, str, Any]] = []
         analysis = _analyse_all([p for _, p in entries])
         for rule, pattern in entries:
             kind, lits = analysis[pattern]
             if kind == "prefix":
                 for head in sorted({p[:PREFIX_LEN] for p in lits}):
-                    starts = tuple(p for p in lits if p.startswith(head))
-                    by_prefix.setdefault(head, []).append((rule, pattern, lambda k, t=starts: k.startswith(t)))
+                    bucket = by_prefix.get(head) or by_prefix.setdefault(head, _Literals(cache))
+                    bucket.add([p for p in lits if p.startswith(head)], rule, pattern)
             elif kind == "suffix":
-                for end in sorted({p[-PREFIX_LEN:] for p in lits}):
-                    ends = tuple(p for p in lits if p.endswith(end))
-                    by_suffix.setdefault(end, []).append((rule, pattern, lambda k, t=ends: k.endswith(t)))
+                rev = [p[::-1] for p in lits]
+                for head in sorted({p[:PREFIX_LEN] for p in rev}):
+                    bucket = by_suffix.get(head) or by_suffix.setdefault(head, _Literals(cache))
+                    bucket.add([p for p in rev if p.startswith(head)], rule, pattern)
             elif kind == "first":
                 for ch in lits:
                     by_first.setdefault(ch, []).append((rule, pattern, None))
@@ -283,15 +339,13 @@ class PatternIndex:
                 by_literal.setdefault(tuple(lits), []).append((rule, pattern, None))
             else:
                 rest.append((rule, pattern, None))
-        cache: dict[str, Any] = {}
-        self.by_prefix = {k: _Bucket(v, cache) for k, v in by_prefix.items()}
-        self.by_suffix = {k: _Bucket(v, cache) for k, v in by_suffix.items()}
+        self.by_prefix = by_prefix
+        self.by_suffix = by_suffix
         self.by_first = {k: _Bucket(v, cache) for k, v in by_first.items()}
         # Gated buckets meet a line only if one of their literals is in it (a
         # literal that contains another of the same set adds nothing and is dropped).
-        self.gated: list[tuple[Any, _Bucket]] = [
-            (_gate(_minimal(lits)), _Bucket(v, cache)) for lits, v in sorted(by_literal.items())
-        ]
+        gated = [(_minimal(lits), _Bucket(v, cache)) for lits, v in sorted(by_literal.items())]
+        self.gated: list[tuple[tuple[str, ...], _Bucket]] = [(tuple(lits), b) for lits, b in gated]
         self.rest = _Bucket(rest, cache) if rest else None
         self.max_words = max((r.max_words for r, _ in entries), default=0)
 
@@ -299,22 +353,55 @@ class PatternIndex:
         return {"prefix_buckets": len(self.by_prefix), "suffix_buckets": len(self.by_suffix), "first_char_buckets": len(self.by_first), "literal_buckets": len(self.gated),
                 "ungated_patterns": len(self.rest.entries) if self.rest else 0}
 
-    def match(self, key: str, nwords: int) -> Any | None:
-        """The rule with the lowest code among those whose pattern matches ``key``."""
+    def gate_hits(self, keys: Sequence[str]) -> dict[int, list[_Bucket]]:
+        """For each of ``keys`` (normalised lines, so without line breaks) that holds a
+        literal of a gated bucket, those buckets: one scan of all keys per gate
+        instead of a test per line and gate (``str.find`` beats a regex here)."""
+        hits: dict[int, list[_Bucket]] = {}
+        if not self.gated or not keys:
+            return hits
+        text = "\n".join(keys)
+        starts = list(accumulate((len(k) + 1 for k in keys[:-1]), initial=0))
+        find = text.find
+        for lits, bucket in self.gated:
+            for lit in lits:
+                pos = find(lit)
+                while pos >= 0:
+                    i = bisect_right(starts, pos) - 1
+                    got = hits.get(i)
+                    if got is None:
+                        hits[i] = [bucket]
+                    elif got[-1] is not bucket:
+                        got.append(bucket)
+                    end = find("\n", pos)
+                    if end < 0:
+                        break
+                    pos = find(lit, end + 1)
+        return hits
+
+    def match(self, key: str, nwords: int, gates: "Sequence[_Bucket] | None" = None) -> Any | None:
+        """The rule with the lowest code among those whose pattern matches ``key``.
+
+        ``gates``, when given, are the gated buckets whose literals ``key`` holds
+        (from :meth:`gate_hits`); otherwise they are found here."""
         if nwords > self.max_words:
             return None
         best = None
-        bucket = self.by_prefix.get(key[:PREFIX_LEN])
+        bucket: Any = self.by_prefix.get(key[:PREFIX_LEN])
         if bucket is not None and nwords <= bucket.max_words:
             best = bucket.first(key, nwords, best)
-        bucket = self.by_suffix.get(key[-PREFIX_LEN:])
-        if bucket is not None and nwords <= bucket.max_words:
-            best = bucket.first(key, nwords, best)
+        if self.by_suffix:
+            rev = key[::-1]
+            bucket = self.by_suffix.get(rev[:PREFIX_LEN])
+            if bucket is not None and nwords <= bucket.max_words:
+                best = bucket.first_reversed(key, rev, nwords, best)
         bucket = self.by_first.get(key[:1])
         if bucket is not None and nwords <= bucket.max_words:
             best = bucket.first(key, nwords, best)
-        for gate, bucket in self.gated:
-            if nwords <= bucket.max_words and gate(key):
+        if gates is None:
+            gates = [bucket for lits, bucket in self.gated if any(lit in key for lit in lits)]
+        for bucket in gates:
+            if nwords <= bucket.max_words:
                 best = bucket.first(key, nwords, best)
         if self.rest is not None and nwords <= self.rest.max_words:
             best = self.rest.first(key, nwords, best)

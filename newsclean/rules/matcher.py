@@ -95,6 +95,40 @@ class Matcher:
         self.index = PatternIndex([(r, p) for r in builtin for p in r.patterns])
         self.max_words = max([r.max_words for r in builtin] + [r.max_words for r, _ in user], default=0)
 
+    def match_page(self, keys: Sequence[str], nwords: Sequence[int], todo: Sequence[int],
+                   budget: PageBudget | None = None) -> list[tuple[int, Match]]:
+        """:meth:`match` for the lines ``todo`` of one page at once: (line index, match)
+        for each that matched, in line order. The literal gates of the index scan
+        all lines together."""
+        exact, max_words, found = self.exact, self.max_words, []
+        rest = []
+        for i in todo:
+            key = keys[i]
+            if not key or len(key) > MAX_KEY_CHARS:
+                continue
+            hit = exact.get(key)
+            if hit is not None:
+                found.append((i, Match(hit)))
+            elif nwords[i] <= max_words:
+                rest.append(i)
+        if not rest:
+            return found
+        index = self.index
+        gates = index.gate_hits([keys[i] for i in rest])
+        no_gates: list[Any] = []
+        user = self.user
+        for j, i in enumerate(rest):
+            rule = index.match(keys[i], nwords[i], gates.get(j, no_gates))
+            if rule is not None:
+                found.append((i, Match(rule)))
+            elif user:
+                m = self._match_user(keys[i], nwords[i], budget)
+                if m is not None:
+                    found.append((i, m))
+        if len(found) > 1:
+            found.sort(key=lambda x: x[0])
+        return found
+
     def page_budget(self) -> PageBudget:
         """A fresh timeout budget for the user rules, to pass to :meth:`match` for one page."""
         return PageBudget()
@@ -117,6 +151,9 @@ class Matcher:
         rule = self.index.match(key, nwords)
         if rule is not None:
             return Match(rule)
+        return self._match_user(key, nwords, budget)
+
+    def _match_user(self, key: str, nwords: int, budget: PageBudget | None) -> Match | None:
         gave_up: Match | None = None
         for rule, patterns in self.user:
             if nwords > rule.max_words or (budget is not None and budget.is_off(rule.code)):
