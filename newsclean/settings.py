@@ -70,6 +70,8 @@ class Settings:
     end_min_share: float = 0.3
     # After a "Related"/"Read also" heading, the article resumes if this many words of prose follow.
     resume_min_words: float = 60.0
+    # ... or this many, when another end marker follows further down (the box stood inside the story).
+    resume_before_end_words: float = 40.0
     # This many comment signatures (a name with a date, "Reply") in the region make a comment thread.
     thread_min: int = 3
 

@@ -249,3 +249,18 @@ def test_a_lone_label_left_in_a_share_bar_goes_and_a_name_by_the_date_stays():
     assert "Harbour board approves later ferries" in out
     assert "Keep" not in out and codes(text)["Keep"] == "NC904"
     assert clean(out) == out
+
+
+def test_a_related_box_inside_the_story_goes_and_the_story_goes_on():
+    tail = ("The ferry will also stop at the north quay on Sundays, the board said, once the new pier is finished.",
+            "“We listened to the town,” the chairman said. “That is what this is.”", P5)
+    text = page("Harbour board approves later ferries for the winter months", P1, P2, P3, P4,
+                "Related coverage\nHarbour dredging plan stalls over cost of the new quay\nIsland school gets a second boat",
+                *tail, "Related articles\nCouncil to vote on new parking charges at the quay\nLighthouse keepers' cottages go up for sale",
+                "About us\nContact\nPrivacy")
+    out = clean(text)
+    for line in tail:
+        assert line in out
+    assert "Harbour dredging plan" not in out and "Island school gets" not in out
+    assert codes(text)["Island school gets a second boat"] == "NC912"
+    assert clean(out) == out

@@ -561,6 +561,7 @@ class _Loop:
             return False
         before = 0.0
         j = a
+        box_changed = False
         for m, why in ends:
             while j <= b and idx[j] < m:
                 before += good[j]
@@ -575,18 +576,27 @@ class _Loop:
                 continue
             # A box of links ("Read also", "Related") inside the story: the article resumes below it.
             if (not why and not _COMMENT_MARKER.match(page.keys[m]) and not _patterns().comment_lead(page.keys[m])
-                    and self.resumes(idx, cf, j, b)):
+                    and self.resumes(idx, cf, j, b, s.resume_min_words if self.markers[-1] == m else s.resume_before_end_words)):
+                # The box's own items (headlines of other stories, up to the prose) go with it.
+                items = []
+                k = j
+                while k <= b and k - j < 6 and cf[k] < GOOD and not f.end[idx[k]] and f.words[idx[k]] >= 3:
+                    items.append(idx[k])
+                    k += 1
+                if items and k <= b and cf[k] == GOOD:
+                    detail = f"{len(items)} headlines under {page.keys[m]!r} inside the article"
+                    for i in items:
+                        box_changed |= page.drop(i, LIST_IN_ARTICLE, ENDS, detail)
                 continue
             detail = f"after {page.keys[m]!r}" + (f" ({why})" if why else "") + f"; {before:.0f} of {total:.0f} prose words before it"
             changed = page.drop(m, END_MARKER, ENDS, detail)
             for i in idx[j:b + 1]:
                 changed |= page.drop(i, AFTER_END, ENDS, detail)
-            return changed
-        return False
+            return changed | box_changed
+        return box_changed
 
-
-    def resumes(self, idx: list[int], cf: list[int], j: int, b: int) -> bool:
-        """Whether prose of at least ``resume_min_words`` follows position ``j`` after a few short lines."""
+    def resumes(self, idx: list[int], cf: list[int], j: int, b: int, min_words: float) -> bool:
+        """Whether prose of at least ``min_words`` follows position ``j`` after a few short lines."""
         f, s = self.f, self.s
         limit = min(b, j + 12)
         while j <= limit and cf[j] < GOOD:
@@ -602,7 +612,7 @@ class _Loop:
                 if short_run >= 2:
                     break
             j += 1
-        return words >= s.resume_min_words
+        return words >= min_words
 
 
 def _is_signature(key: str) -> bool:
