@@ -264,3 +264,12 @@ def test_a_related_box_inside_the_story_goes_and_the_story_goes_on():
     assert "Harbour dredging plan" not in out and "Island school gets" not in out
     assert codes(text)["Island school gets a second boat"] == "NC912"
     assert clean(out) == out
+
+
+def test_a_title_case_headline_without_stop_words_is_not_a_menu():
+    head = "Harbour Board Approves Later Winter Ferries"
+    text = page("\n".join(MENU), head, "By Anna Fisher\n12 March 2024", P1, P2, P3, P4, P5, "About us\nContact\nPrivacy")
+    out = clean(text)
+    assert out.startswith(head + "\n")
+    assert "Tide Tables" not in out
+    assert clean(out) == out

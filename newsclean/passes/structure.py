@@ -466,7 +466,8 @@ class _Loop:
             if j in skip:
                 continue
             i = idx[j]
-            if self.headline_shaped(i, cf[j]):
+            titled = cf[j] == BAD and self.title_cased(i)
+            if self.headline_shaped(i, cf[j]) or titled:
                 toks = _WORD.findall(keys[i])
                 echo = sum(1 for t in toks if t in title) / len(toks) if j else 0.0
                 content = [t for t in toks if t not in stops]
@@ -474,7 +475,7 @@ class _Loop:
                 if echo >= s.headline_min_echo or lead_echo >= s.headline_min_lead_echo:
                     best = j
                     break
-                if adjacent and head_seen and best < 0 and not opens:
+                if adjacent and head_seen and best < 0 and not opens and not titled:
                     best = j  # remembered; an echoing line further up still wins
             if not self.is_head_line(i, cf[j]) and not self.name_by_date(idx, j):
                 adjacent = False
@@ -515,6 +516,13 @@ class _Loop:
             return False
         return ((j > 0 and self.is_byline_or_date(idx[j - 1]))
                 or (j + 1 < len(idx) and self.is_byline_or_date(idx[j + 1])))
+
+    def title_cased(self, i: int) -> bool:
+        """A headline in title case without stop words ("Aging Ferries Leave Island Towns Stranded"):
+        classed as a menu line, but a headline when its words echo the title or the lead."""
+        f = self.f
+        return (f.caps[i] >= self.s.caps_menu_share and not f.copyright[i] and not f.code[i] and not f.links[i]
+                and f.seps[i] < 2 and f.digits[i] <= self.s.digits_share and self.headline_shaped(i, SHORT))
 
     def headline_shaped(self, i: int, c: int) -> bool:
         f = self.f
