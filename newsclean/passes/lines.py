@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from collections import Counter
+from itertools import chain
 from operator import itemgetter
 from importlib import resources
 
@@ -93,7 +95,7 @@ class Features:
     """Per-line features of a page, as parallel lists indexed by line number."""
 
     __slots__ = ("n", "words", "tokens", "chars", "cjk", "end", "ellipsis", "inner", "caps",
-                 "digits", "seps", "links", "copyright", "date", "code", "languages", "hits")
+                 "digits", "seps", "links", "copyright", "date", "code", "languages", "stops", "_hits")
 
     def __init__(self, lines: list[str], only: "list[int] | None" = None) -> None:
         """Features of ``lines`` (or only of the lines at the indices ``only``; the rest stay zero)."""
@@ -115,10 +117,11 @@ class Features:
         self.code = [False] * n     # markup or script left in the text
         codes, table = _word_languages()
         self.languages = codes
-        self.hits = [[0] * n for _ in codes]  # stop words per language, per line
-        hits = self.hits
-        lists = stopwords()
-        members = [lists[code].__contains__ for code in codes]
+        # the stop words of each line (of any language), lowercased; counted per
+        # language only when asked (see hits_of)
+        self.stops: list[list[str]] = [[]] * n
+        stops = self.stops
+        self._hits: dict[str, list[int]] = {}
         any_stop = _all_stopwords().__contains__
         first = itemgetter(0)
         token_re, cjk_re = _TOKEN.findall, _CJK.findall
@@ -153,12 +156,11 @@ class Features:
                     digits[i] = num / nt
                     if nt <= 15:
                         dates[i] = date_re(s) is not None
-                low = list(filter(any_stop, token_re(s.lower())))
+                # for ASCII, the tokens of the lowercased line are the lowercased tokens
+                low = list(filter(any_stop, (" ".join(toks).lower().split() if s.isascii()
+                                             else token_re(s.lower()))))
                 if low:
-                    for k, contains in enumerate(members):
-                        h = sum(map(contains, low))
-                        if h:
-                            hits[k][i] = h
+                    stops[i] = low
             seps[i] = (s.count("|") + s.count("•") + s.count("·") + s.count(" » ") + s.count(" › ")
                        + s.count(" / ") + s.count(" > ") + s.count(" - ") + s.count(" – ") + s.count(" — "))
             if "://" in s or "www." in s or "@" in s or "#" in s or _LINK_HINT(s):
@@ -169,14 +171,30 @@ class Features:
                 copyright[i] = copy_re(s) is not None
 
 
+    def hits_of(self, code: str) -> list[int]:
+        """Stop words of the language ``code`` per line (computed once per language)."""
+        got = self._hits.get(code)
+        if got is None:
+            contains = stopwords()[code].__contains__
+            got = self._hits[code] = [sum(map(contains, low)) if low else 0 for low in self.stops]
+        return got
+
+    @property
+    def hits(self) -> list[list[int]]:
+        """Stop words per language (in the order of ``languages``), per line."""
+        return [self.hits_of(code) for code in self.languages]
+
+
 def guess_language(feats: Features, indices: list[int], min_hits: int, min_share: float) -> str | None:
     """The stop-word list with the most hits among the given lines' words, if it is hit enough."""
     total = sum(map(feats.tokens.__getitem__, indices))
     if not total:
         return None
+    counts = Counter(chain.from_iterable(map(feats.stops.__getitem__, indices)))
+    lists = stopwords()
     best, best_hits = None, 0
-    for code, per_line in zip(feats.languages, feats.hits):
-        h = sum(map(per_line.__getitem__, indices))
+    for code in feats.languages:
+        h = sum(map(counts.__getitem__, lists[code].intersection(counts)))
         if h > best_hits:
             best, best_hits = code, h
     if best is None or best_hits < min_hits or best_hits < min_share * total:
@@ -188,4 +206,4 @@ def stop_counts(feats: Features, language: str | None) -> list[int]:
     """Stop words per line for the given language (zeros when it is unknown)."""
     if language is None:
         return [0] * feats.n
-    return feats.hits[feats.languages.index(language)]
+    return feats.hits_of(language)
