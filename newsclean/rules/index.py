@@ -11,9 +11,16 @@ Trying every pattern on every line is the slow way. Each pattern is parsed once
 * otherwise a **literal suffix**, filed the same way under the last two characters;
 * otherwise **required literals** (`` \\d{1,2}:\\d{2}`` needs ``:``): the
   pattern is tried only on lines that contain one of them;
+* otherwise literal prefixes of which some are a single character (a list of
+  share buttons that includes ``x``), filed under their first character;
 * otherwise the set of **first characters** a match can start with (``\\d…``:
   the ten digits), filed under each;
 * patterns with none of these are tried on every line short enough for them.
+
+The literal prefixes (suffixes) of one bucket become one regex, longest first,
+that finds the longest one a line starts (ends) with; only the patterns with a
+literal that is a prefix of that one are tried, in code order. A gate's
+literals are looked for in all the lines of a page at once.
 
 Each pattern is compiled once, the first time a line reaches it (start-up stays
 light: a small page touches few patterns); the lowest code wins.
@@ -72,10 +79,14 @@ def _prefixes(seq: Any, tail: bool = False) -> list[tuple[str, bool]]:
         if len(nxt) > _MAX_PREFIXES:
             # too many ways on (a long list of alternatives): keep the first few
             # characters of each, as many as the limit allows, and stop here
+            # (or, when that is still too many, the literals found so far, if they
+            # are long enough: a list of whole words beats their first two letters)
             for width in (8, 5, PREFIX_LEN):
                 heads = list(dict.fromkeys(((p[-width:] if tail else p[:width]), False) for p, _ in nxt))
                 if len(heads) <= _MAX_PREFIXES:
                     return heads
+                if width == 8 and all(len(p) >= PREFIX_LEN for p, _ in results):
+                    return list(dict.fromkeys((p, False) for p, _ in results))
             return list(dict.fromkeys((p, False) for p, _ in results))
         results = nxt
         if all(not c for _, c in results):
@@ -245,7 +256,7 @@ class _Literals:
         lits = sorted(self.by_literal, key=lambda x: (-len(x), x))
         by_literal = self.by_literal
         for lit in lits:
-            found = {e for k in range(PREFIX_LEN, len(lit) + 1) for e in by_literal.get(lit[:k], ())}
+            found = {e for k in range(1, len(lit) + 1) for e in by_literal.get(lit[:k], ())}
             self._cands[lit] = tuple(sorted(found, key=lambda e: (e[0].code, e[1])))
         self._rx = re.compile("|".join(map(re.escape, lits))).match
         return self._rx
@@ -274,7 +285,7 @@ class _Literals:
 
 
 def analyse(pattern: str) -> tuple[str, list[str]]:
-    """How a pattern is filed: ("prefix" | "suffix" | "literal", literals), ("first",
+    """How a pattern is filed: ("prefix" | "suffix" | "literal" | "prefix1", literals), ("first",
     characters a match can start with) or ("rest", [])."""
     tree = _parser.parse(pattern)
     for kind, tail in (("prefix", False), ("suffix", True)):
@@ -284,6 +295,9 @@ def analyse(pattern: str) -> tuple[str, list[str]]:
     needs = _required(tree)
     if needs and _gate_score(needs) > -100:
         return "literal", sorted({x.lower() for x in needs})
+    found = _prefixes(tree, False)
+    if len(found) <= _MAX_PREFIXES and all(p for p, _ in found):
+        return "prefix1", sorted({p.lower() for p, _ in found})
     first = _first_chars(tree)
     if first is not None and not first[1] and len(first[0]) <= 40:
         return "first", sorted(first[0])
@@ -316,6 +330,7 @@ class PatternIndex:
     def __init__(self, entries: Sequence[tuple[Any, str]]) -> None:
         cache: dict[str, Any] = {}
         by_prefix: dict[str, _Literals] = {}
+        by_prefix1: dict[str, _Literals] = {}  # filed under the first character
         by_suffix: dict[str, _Literals] = {}  # literals reversed, matched on the reversed key
         by_first: dict[str, list[tuple[Any, str, Any]]] = {}
         by_literal: dict[tuple[str, ...], list[tuple[Any, str, Any]]] = {}
@@ -332,6 +347,10 @@ class PatternIndex:
                 for head in sorted({p[:PREFIX_LEN] for p in rev}):
                     bucket = by_suffix.get(head) or by_suffix.setdefault(head, _Literals(cache))
                     bucket.add([p for p in rev if p.startswith(head)], rule, pattern)
+            elif kind == "prefix1":  # literal prefixes, some of a single character
+                for head in sorted({p[:1] for p in lits}):
+                    bucket = by_prefix1.get(head) or by_prefix1.setdefault(head, _Literals(cache))
+                    bucket.add([p for p in lits if p.startswith(head)], rule, pattern)
             elif kind == "first":
                 for ch in lits:
                     by_first.setdefault(ch, []).append((rule, pattern, None))
@@ -341,6 +360,7 @@ class PatternIndex:
                 rest.append((rule, pattern, None))
         self.by_prefix = by_prefix
         self.by_suffix = by_suffix
+        self.by_prefix1 = by_prefix1
         self.by_first = {k: _Bucket(v, cache) for k, v in by_first.items()}
         # Gated buckets meet a line only if one of their literals is in it (a
         # literal that contains another of the same set adds nothing and is dropped).
@@ -350,7 +370,7 @@ class PatternIndex:
         self.max_words = max((r.max_words for r, _ in entries), default=0)
 
     def stats(self) -> dict[str, int]:
-        return {"prefix_buckets": len(self.by_prefix), "suffix_buckets": len(self.by_suffix), "first_char_buckets": len(self.by_first), "literal_buckets": len(self.gated),
+        return {"prefix_buckets": len(self.by_prefix), "suffix_buckets": len(self.by_suffix), "first_char_buckets": len(self.by_first), "prefix1_buckets": len(self.by_prefix1), "literal_buckets": len(self.gated),
                 "ungated_patterns": len(self.rest.entries) if self.rest else 0}
 
     def gate_hits(self, keys: Sequence[str]) -> dict[int, list[_Bucket]]:
@@ -395,7 +415,11 @@ class PatternIndex:
             bucket = self.by_suffix.get(rev[:PREFIX_LEN])
             if bucket is not None and nwords <= bucket.max_words:
                 best = bucket.first_reversed(key, rev, nwords, best)
-        bucket = self.by_first.get(key[:1])
+        head = key[:1]
+        bucket = self.by_first.get(head)
+        if bucket is not None and nwords <= bucket.max_words:
+            best = bucket.first(key, nwords, best)
+        bucket = self.by_prefix1.get(head)
         if bucket is not None and nwords <= bucket.max_words:
             best = bucket.first(key, nwords, best)
         if gates is None:
