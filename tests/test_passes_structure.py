@@ -273,3 +273,13 @@ def test_a_title_case_headline_without_stop_words_is_not_a_menu():
     assert out.startswith(head + "\n")
     assert "Tide Tables" not in out
     assert clean(out) == out
+
+
+def test_an_ingredient_list_is_part_of_the_recipe():
+    ingredients = ["200 g flour", "2 tbsp sugar", "Salt", "250 ml milk", "1 tsp baking powder", "3 eggs", "Butter for the pan"]
+    text = page("\n".join(MENU), "Harbour pancakes for a winter morning", "Ingredients", "\n".join(ingredients), P1, P2, P3,
+                "About us\nContact\nPrivacy")
+    out = clean(text)
+    for line in ingredients[:6]:
+        assert line in out
+    assert clean(out) == out

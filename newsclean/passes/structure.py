@@ -99,6 +99,13 @@ _SIGNATURE = re.compile(
     r"|\b(?:says|said|wrote|schreibt|sagt|a écrit|escribió|napisał|napisała)\s*:$"
 )
 _SIGNATURE_EXACT = re.compile(r"reply|report|report abuse|report comment|permalink|quote|antworten|répondre|responder|odpowiedz")
+# An ingredient line of a recipe: a quantity and a unit first ("200 g Mehl", "1 EL Zucker", "2 cups flour").
+_INGREDIENT = re.compile(
+    r"(?:ca\.\s?|etwa\s|approx\.\s?)?(?:\d+(?:[.,/]\d+)?|[½¼¾⅓⅔⅛])(?:\s?[½¼¾⅓⅔])?(?:\s?(?:-|–|bis|to)\s?\d+(?:[.,]\d+)?)?\s?"
+    r"(?:g|gr|kg|mg|ml|cl|dl|l|el|tl|msp|prisen?|pck|päckchen|packungen?|stück|stk|becher|dosen?|bund|zehen?|scheiben?"
+    r"|tassen?|cups?|tbsps?|tsps?|tablespoons?|teaspoons?|oz|ounces?|lbs?|pounds?|pinch|cloves?|sticks?|cans?"
+    r"|cucharadas?|cucharaditas?|cuillères?|c\.\s?à\s?[sc]|łyżk[aei]|łyżeczk[aei]|szklank[aii]|dag)\b\.?(?!\s?[%€$£])",
+    re.I).match
 _BYLINE = re.compile(r"^(?:by|von|par|por|di|door|autor|author|posted by|written by|text:)\s", re.I)
 
 
@@ -136,6 +143,7 @@ class _Loop:
     def __init__(self, page: "Page", feats: Features, settings: "Settings") -> None:
         self.page, self.f, self.s = page, feats, settings
         self.language: str | None = None
+        self.in_ingredients: set[int] = set()
         self._stops_for: str | None = "?"
         self.stops: list[int] = []
         # End markers among all non-blank lines (also those the pattern rules removed).
@@ -179,8 +187,17 @@ class _Loop:
         if self._stops_for != self.language:
             self.stops = stop_counts(self.f, self.language)
             self._stops_for = self.language
+        # Items of an ingredient list without a quantity ("Salz", "Frischhaltefolie") next to ones with it.
+        ing = [self.ingredient(i) for i in idx]
+        self.in_ingredients = {i for j, i in enumerate(idx) if not ing[j] and f.words[i] <= 4
+                               and (not f.digits[i] or self.page.lines[i].lstrip()[:1].isdigit())
+                               and ((j > 0 and ing[j - 1]) or (j + 1 < len(idx) and ing[j + 1]))}
         cf = [self.context_free(i) for i in idx]
         rev = revise(cf)
+        # An ingredient list (at least three quantities among seven lines) is content wherever it stands.
+        for j in range(len(idx)):
+            if ing[j] and sum(ing[max(0, j - 3):j + 4]) >= 3:
+                rev[j] = GOOD
         a, b = self.region(idx, cf, rev, context)
         if a < 0:
             return changed
@@ -247,12 +264,19 @@ class _Loop:
         title = set(_WORD.findall(self.page.keys[first]))
         return sum(1 for t in toks if t in title) / len(toks) >= self.s.headline_min_echo
 
+    def ingredient(self, i: int) -> bool:
+        """A line of an ingredient list: short, and opening with a quantity and a unit."""
+        f = self.f
+        return f.words[i] <= 15 and 0 < f.digits[i] and not f.links[i] and _INGREDIENT(self.page.lines[i].strip()) is not None
+
     def listy(self, i: int, c: int) -> bool:
         """A line that could be an item of a list: furniture, or short and not a head line, or a title."""
         if c == BAD:
             return True
         f = self.f
         if c == GOOD or f.date[i] or (f.words[i] <= 12 and _BYLINE.match(self.page.lines[i].strip())):
+            return False
+        if self.ingredient(i) or i in self.in_ingredients:
             return False
         return c == SHORT or (not f.end[i] and f.words[i] < self.s.list_item_words)
 
@@ -280,6 +304,8 @@ class _Loop:
     def context_free(self, i: int) -> int:
         f, s = self.f, self.s
         w, t = f.words[i], f.tokens[i]
+        if self.ingredient(i) or i in self.in_ingredients:
+            return NEAR
         if f.copyright[i] or f.code[i] or (f.links[i] and w < 15):
             return BAD
         if f.date[i]:
