@@ -14,7 +14,7 @@ from typing import Callable
 from .config import DEFAULT, CompiledConfig, Config
 from .model import Decision, Result
 from .repeats import RepeatTable
-from .rules import line_key
+from .rules import _DECOR, _QUOTES, line_key
 from .settings import Settings
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")
@@ -28,7 +28,7 @@ class Page:
     def __init__(self, lines: list[str], compiled: CompiledConfig, settings: Settings,
                  repeats: RepeatTable | None = None) -> None:
         self.lines = lines
-        self.keys = [line_key(x) for x in lines]
+        self.keys = line_keys(lines)
         self.nwords = [k.count(" ") + 1 if k else 0 for k in self.keys]  # keys have single spaces
         self.removed: list[Decision | None] = [None] * len(lines)
         self.notes: list[str] = []
@@ -70,6 +70,15 @@ class Page:
 
 
 Pass = Callable[[Page], None]
+
+
+def line_keys(lines: list[str]) -> list[str]:
+    """``[line_key(x) for x in lines]``, faster: an ASCII line needs its quotes made
+    straight only if it holds a backtick (the case of the quotes does not change,
+    so lowering first is the same)."""
+    decor, quotes = _DECOR, _QUOTES
+    keys = [" ".join(x.split()).strip(decor).lower() for x in lines]
+    return [k if k.isascii() and "`" not in k else k.translate(quotes) for k in keys]
 
 
 def _passes() -> tuple[tuple[str, Pass], ...]:
