@@ -231,47 +231,73 @@ class _Bucket:
         return best
 
 
+# A bucket of literals is searched with a dict lookup per literal length until it
+# has met this many lines; then one regex of its literals takes over (compiling a
+# large alternation costs milliseconds: worth it for a batch, not for one page).
+_REGEX_AFTER = 200
+
+
 class _Literals:
     """Patterns filed under the literals a matching key must start with (all
-    sharing their first two characters). One regex of the literals, longest
-    first, finds the longest literal the key starts with; the patterns to try
-    are those with a literal that is a prefix of it, in code order. The regex
-    is built on first use."""
+    sharing their first characters). The longest literal the key starts with is
+    found (by a dict lookup per literal length, later by one regex of the
+    literals, longest first); the patterns to try are those with a literal that
+    is a prefix of it, in code order. Tables are built on first use."""
 
-    __slots__ = ("by_literal", "compiled", "max_words", "_rx", "_cands")
+    __slots__ = ("by_literal", "compiled", "max_words", "_rx", "_cands", "_lengths", "_uses")
 
     def __init__(self, compiled: dict[str, Any]) -> None:
         self.by_literal: dict[str, list[tuple[Any, str]]] = {}
         self.compiled = compiled
         self.max_words = 0
         self._rx: Any = None
-        self._cands: dict[str, tuple[tuple[Any, str], ...]] = {}
+        self._cands: dict[str, tuple[tuple[Any, str], ...]] | None = None
+        self._lengths: list[int] = []
+        self._uses = 0
 
     def add(self, literals: Sequence[str], rule: Any, pattern: str) -> None:
         for lit in literals:
             self.by_literal.setdefault(lit, []).append((rule, pattern))
         self.max_words = max(self.max_words, rule.max_words)
 
-    def _build(self) -> Any:
-        lits = sorted(self.by_literal, key=lambda x: (-len(x), x))
+    def _candidates(self, lit: str) -> tuple[tuple[Any, str], ...]:
+        """The patterns with a literal that is a prefix of ``lit``, in code order."""
         by_literal = self.by_literal
-        for lit in lits:
-            found = {e for k in range(1, len(lit) + 1) for e in by_literal.get(lit[:k], ())}
-            self._cands[lit] = tuple(sorted(found, key=lambda e: (e[0].code, e[1])))
-        self._rx = re.compile("|".join(map(re.escape, lits))).match
-        return self._rx
+        found = {e for k in self._lengths if k <= len(lit) for e in by_literal.get(lit[:k], ())}
+        got = self._cands[lit] = tuple(sorted(found, key=lambda e: (e[0].code, e[1])))  # type: ignore[index]
+        return got
+
+    def _longest(self, probe: str) -> str | None:
+        """The longest literal ``probe`` starts with."""
+        rx = self._rx
+        if rx is not None:
+            m = rx(probe)
+            return None if m is None else m.group()
+        if self._cands is None:
+            self._cands = {}
+            self._lengths = sorted({len(x) for x in self.by_literal}, reverse=True)
+        self._uses += 1
+        if self._uses >= _REGEX_AFTER:
+            lits = sorted(self.by_literal, key=lambda x: (-len(x), x))
+            self._rx = re.compile("|".join(map(re.escape, lits))).match
+        by_literal = self.by_literal
+        for n in self._lengths:
+            head = probe[:n]
+            if head in by_literal:
+                return head
+        return None
 
     def first(self, key: str, nwords: int, best: Any | None) -> Any | None:
         return self.first_reversed(key, key, nwords, best)
 
     def first_reversed(self, key: str, probe: str, nwords: int, best: Any | None) -> Any | None:
         """Like :meth:`first`, finding the literal in ``probe`` (the key reversed, for suffixes)."""
-        rx = self._rx or self._build()
-        m = rx(probe)
-        if m is None:
+        lit = self._longest(probe)
+        if lit is None:
             return best
+        cands = self._cands[lit] if lit in self._cands else self._candidates(lit)  # type: ignore[operator,index]
         compiled = self.compiled
-        for rule, pattern in self._cands[m.group()]:
+        for rule, pattern in cands:
             if best is not None and rule.code >= best.code:
                 return best
             if nwords > rule.max_words:
@@ -339,18 +365,11 @@ class PatternIndex:
         for rule, pattern in entries:
             kind, lits = analysis[pattern]
             if kind == "prefix":
-                for head in sorted({p[:PREFIX_LEN] for p in lits}):
-                    bucket = by_prefix.get(head) or by_prefix.setdefault(head, _Literals(cache))
-                    bucket.add([p for p in lits if p.startswith(head)], rule, pattern)
+                _file(by_prefix, lits, PREFIX_LEN, rule, pattern, cache)
             elif kind == "suffix":
-                rev = [p[::-1] for p in lits]
-                for head in sorted({p[:PREFIX_LEN] for p in rev}):
-                    bucket = by_suffix.get(head) or by_suffix.setdefault(head, _Literals(cache))
-                    bucket.add([p for p in rev if p.startswith(head)], rule, pattern)
+                _file(by_suffix, [p[::-1] for p in lits], PREFIX_LEN, rule, pattern, cache)
             elif kind == "prefix1":  # literal prefixes, some of a single character
-                for head in sorted({p[:1] for p in lits}):
-                    bucket = by_prefix1.get(head) or by_prefix1.setdefault(head, _Literals(cache))
-                    bucket.add([p for p in lits if p.startswith(head)], rule, pattern)
+                _file(by_prefix1, lits, 1, rule, pattern, cache)
             elif kind == "first":
                 for ch in lits:
                     by_first.setdefault(ch, []).append((rule, pattern, None))
@@ -430,6 +449,19 @@ class PatternIndex:
         if self.rest is not None and nwords <= self.rest.max_words:
             best = self.rest.first(key, nwords, best)
         return best
+
+
+def _file(buckets: dict[str, _Literals], lits: Sequence[str], width: int, rule: Any, pattern: str,
+          cache: dict[str, Any]) -> None:
+    """File a pattern under the first ``width`` characters of each of its literals."""
+    heads: dict[str, list[str]] = {}
+    for p in lits:
+        heads.setdefault(p[:width], []).append(p)
+    for head, group in heads.items():
+        bucket = buckets.get(head)
+        if bucket is None:
+            bucket = buckets[head] = _Literals(cache)
+        bucket.add(group, rule, pattern)
 
 
 def _minimal(literals: Sequence[str]) -> list[str]:
