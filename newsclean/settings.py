@@ -68,6 +68,8 @@ class Settings:
     # Article end: an end marker ("Comments", "Related articles") cuts the rest of
     # the region only when at least this share of the region's words stands before it.
     end_min_share: float = 0.3
+    # ... or at least this many words before a sentence that opens a comment section ("Comments are closed").
+    comment_end_min_words: float = 100.0
     # After a "Related"/"Read also" heading, the article resumes if this many words of prose follow.
     resume_min_words: float = 60.0
     # ... or this many, when another end marker follows further down (the box stood inside the story).

@@ -283,3 +283,14 @@ def test_an_ingredient_list_is_part_of_the_recipe():
     for line in ingredients[:6]:
         assert line in out
     assert clean(out) == out
+
+
+def test_comments_closed_ends_the_story_even_under_a_long_thread():
+    comments = [f"Reader {k}: I think the board should have asked the island first, and {P3[0].lower() + P3[1:]}" for k in range(12)]
+    text = page("Harbour board approves later ferries for the winter months", P1, P2, P3, P4,
+                "The new timetable will be printed in the spring and posted at every quay on the island.", P5,
+                "Comments are now closed for this story", "\n".join(comments))
+    out = clean(text)
+    assert P5 in out and "Reader 3" not in out
+    assert codes(text)["Comments are now closed for this story"] in ("NC920", "NC840")
+    assert clean(out) == out

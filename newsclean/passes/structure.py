@@ -92,6 +92,13 @@ _COMMENT_LEAD = (
     r"|(?:los )?comentarios (?:están )?cerrados|sé el primero en comentar|deja (?:un|tu) comentario"
     r"|(?:dodaj|napisz) komentarz|komentarze (?:są )?zamknięte"
 )
+# The comment-section sentences that cannot stand above an article: not counts ("12 comments").
+_COMMENT_OPENER = re.compile(
+    r"(?:comments?|commenting|discussion) (?:are|is|have been|has been) (?:now )?(?:closed|disabled|turned off)"
+    r"|(?:the following are |these are )?(?:reader |readers' |readers )?comments (?:from|by|are|posted)"
+    r"|(?:kommentare|kommentarfunktion) (?:sind|ist) (?:geschlossen|deaktiviert)"
+    r"|(?:les )?commentaires (?:sont )?(?:fermés|clos)|(?:los )?comentarios (?:están )?cerrados|komentarze (?:są )?zamknięte"
+).match
 # Short marker words that can only end an article, never introduce a list inside it.
 _COMMENT_MARKER = re.compile(r"(?:\d+\s+)?(?:comments?|kommentare?|commentaires?|comentarios?|commenti|komentarze?|reacties?|responses?)\b|(?:leave|post|add|write|submit) |join the")
 _SIGNATURE = re.compile(
@@ -600,7 +607,12 @@ class _Loop:
             while j <= b and idx[j] < m:
                 before += good[j]
                 j += 1
-            if before < s.end_min_share * total:
+            # A sentence that opens a comment section ("Comments are now closed") ends the article even
+            # when the comments under it outweigh the story.
+            need = s.end_min_share * total
+            if not why and _COMMENT_OPENER(page.keys[m]):
+                need = min(need, s.comment_end_min_words)
+            if before < need:
                 continue
             # The end must follow prose: the nearest longer line above it is good or near-good.
             k = j - 1
