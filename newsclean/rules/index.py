@@ -244,27 +244,43 @@ class _Literals:
     literals, longest first); the patterns to try are those with a literal that
     is a prefix of it, in code order. Tables are built on first use."""
 
-    __slots__ = ("by_literal", "compiled", "max_words", "_rx", "_cands", "_lengths", "_uses")
+    __slots__ = ("head", "pending", "compiled", "max_words", "_by_literal", "_rx", "_cands", "_lengths", "_uses")
 
-    def __init__(self, compiled: dict[str, Any]) -> None:
-        self.by_literal: dict[str, list[tuple[Any, str]]] = {}
+    def __init__(self, head: str, compiled: dict[str, Any]) -> None:
+        self.head = head
+        # (all the literals of a pattern, rule, pattern): sorted out on first use
+        self.pending: list[tuple[Sequence[str], Any, str]] = []
         self.compiled = compiled
         self.max_words = 0
+        self._by_literal: dict[str, list[tuple[Any, str]]] | None = None
         self._rx: Any = None
-        self._cands: dict[str, tuple[tuple[Any, str], ...]] | None = None
+        self._cands: dict[str, tuple[tuple[Any, str], ...]] = {}
         self._lengths: list[int] = []
         self._uses = 0
 
     def add(self, literals: Sequence[str], rule: Any, pattern: str) -> None:
-        for lit in literals:
-            self.by_literal.setdefault(lit, []).append((rule, pattern))
+        self.pending.append((literals, rule, pattern))
         self.max_words = max(self.max_words, rule.max_words)
+
+    @property
+    def by_literal(self) -> dict[str, list[tuple[Any, str]]]:
+        """The patterns filed under each literal of this bucket."""
+        got = self._by_literal
+        if got is None:
+            got = self._by_literal = {}
+            head = self.head
+            for lits, rule, pattern in self.pending:
+                for lit in lits:
+                    if lit.startswith(head):
+                        got.setdefault(lit, []).append((rule, pattern))
+            self._lengths = sorted({len(x) for x in got}, reverse=True)
+        return got
 
     def _candidates(self, lit: str) -> tuple[tuple[Any, str], ...]:
         """The patterns with a literal that is a prefix of ``lit``, in code order."""
         by_literal = self.by_literal
         found = {e for k in self._lengths if k <= len(lit) for e in by_literal.get(lit[:k], ())}
-        got = self._cands[lit] = tuple(sorted(found, key=lambda e: (e[0].code, e[1])))  # type: ignore[index]
+        got = self._cands[lit] = tuple(sorted(found, key=lambda e: (e[0].code, e[1])))
         return got
 
     def _longest(self, probe: str) -> str | None:
@@ -273,14 +289,11 @@ class _Literals:
         if rx is not None:
             m = rx(probe)
             return None if m is None else m.group()
-        if self._cands is None:
-            self._cands = {}
-            self._lengths = sorted({len(x) for x in self.by_literal}, reverse=True)
+        by_literal = self.by_literal
         self._uses += 1
         if self._uses >= _REGEX_AFTER:
             lits = sorted(self.by_literal, key=lambda x: (-len(x), x))
             self._rx = re.compile("|".join(map(re.escape, lits))).match
-        by_literal = self.by_literal
         for n in self._lengths:
             head = probe[:n]
             if head in by_literal:
@@ -295,7 +308,7 @@ class _Literals:
         lit = self._longest(probe)
         if lit is None:
             return best
-        cands = self._cands[lit] if lit in self._cands else self._candidates(lit)  # type: ignore[operator,index]
+        cands = self._cands.get(lit) or self._candidates(lit)
         compiled = self.compiled
         for rule, pattern in cands:
             if best is not None and rule.code >= best.code:
@@ -454,14 +467,11 @@ class PatternIndex:
 def _file(buckets: dict[str, _Literals], lits: Sequence[str], width: int, rule: Any, pattern: str,
           cache: dict[str, Any]) -> None:
     """File a pattern under the first ``width`` characters of each of its literals."""
-    heads: dict[str, list[str]] = {}
-    for p in lits:
-        heads.setdefault(p[:width], []).append(p)
-    for head, group in heads.items():
+    for head in {p[:width] for p in lits}:
         bucket = buckets.get(head)
         if bucket is None:
-            bucket = buckets[head] = _Literals(cache)
-        bucket.add(group, rule, pattern)
+            bucket = buckets[head] = _Literals(head, cache)
+        bucket.add(lits, rule, pattern)
 
 
 def _minimal(literals: Sequence[str]) -> list[str]:
