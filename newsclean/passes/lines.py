@@ -20,16 +20,18 @@ from collections import Counter
 from itertools import chain
 from operator import itemgetter
 from importlib import resources
+from typing import Any
 
 _TOKEN = re.compile(r"\w+")
 # Chinese, Japanese (kana) and Korean characters: scripts where a "word" is not
 # delimited by spaces; each such character counts as a fraction of a word.
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]")
+# (compiled on first use: a class of large ranges costs milliseconds to compile)
+CJK_SOURCE = r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]"
+_CJK_FIRST = "\u3040"  # no CJK character comes before this one
 # A line that ends a sentence: . ! ? (or their CJK forms) possibly followed by
 # closing quotes or brackets.
 _SENTENCE_END = re.compile(r"""[.!?。！？…]['"”’»«“)\]]*$|[.!?]\s*\(\w[^()]{0,30}\)$""")
 _ELLIPSIS_END = re.compile(r"(?:\.\.\.|…|\[…\]|\[\.\.\.\])\s*$")
-_INNER_PUNCT = re.compile(r"[,;:。，、]")
 _LINKISH = re.compile(r"https?://|www\.|\.(?:com|org|net|de|pl|fr|co\.uk|html?|php|jpe?g|png)\b|(?:^|\s)[@#]\w|\w@\w")
 _CODE = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>|\b(?:function\s*\(|document\.|window\.|var\s+\w+\s*=)|[{};]\s*[{}]").search
 _LINK_HINT = re.compile(r"\.(?:com|org|net|de|pl|fr|co|htm|php|jp|png)").search
@@ -45,6 +47,11 @@ DATELINE_SOURCE = (
     rf"\b(?:{_MONTHS})\.?\s+\d{{1,2}}\b|\b\d{{1,2}}\.?\s+(?:{_MONTHS})\b|\b\d{{4}}-\d{{2}}-\d{{2}}\b"
     r"|\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b|\b\d{1,2}:\d{2}\b"
 )
+
+
+@lru_cache(maxsize=1)
+def _cjk_findall() -> Any:
+    return re.compile(CJK_SOURCE).findall
 
 
 @lru_cache(maxsize=1)
@@ -124,7 +131,7 @@ class Features:
         self._hits: dict[str, list[int]] = {}
         any_stop = _all_stopwords().__contains__
         first = itemgetter(0)
-        token_re, cjk_re = _TOKEN.findall, _CJK.findall
+        token_re = _TOKEN.findall
         end_re, ellipsis_re = _SENTENCE_END.search, _ELLIPSIS_END.search
         links_re, copy_re = _LINKISH.findall, _COPYRIGHT.search
         words, tokens, chars, cjks, ends, ellipses = self.words, self.tokens, self.chars, self.cjk, self.end, self.ellipsis
@@ -136,7 +143,7 @@ class Features:
                 continue
             toks = token_re(s)
             nt = len(toks)
-            cjk = 0 if s.isascii() else len(cjk_re(s))
+            cjk = 0 if s.isascii() or max(s) < _CJK_FIRST else len(_cjk_findall()(s))
             tokens[i] = nt
             chars[i] = len(s)
             cjks[i] = cjk
