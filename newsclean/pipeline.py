@@ -23,13 +23,15 @@ _NEWLINE = re.compile(r"\r\n|\r|\n")
 class Page:
     """The working state of one text while the passes run (private to a run)."""
 
-    __slots__ = ("lines", "keys", "nwords", "removed", "notes", "compiled", "settings", "language", "repeats", "_rules")
+    __slots__ = ("lines", "keys", "nwords", "removed", "notes", "compiled", "settings", "language", "repeats", "_rules",
+                 "_blank")
 
     def __init__(self, lines: list[str], compiled: CompiledConfig, settings: Settings,
                  repeats: RepeatTable | None = None) -> None:
         self.lines = lines
         self.keys = line_keys(lines)
         self.nwords = [k.count(" ") + 1 if k else 0 for k in self.keys]  # keys have single spaces
+        self._blank = [not k and not x.strip() for k, x in zip(self.keys, lines)]
         self.removed: list[Decision | None] = [None] * len(lines)
         self.notes: list[str] = []
         self.compiled = compiled
@@ -42,19 +44,20 @@ class Page:
         return code in self._rules
 
     def is_blank(self, i: int) -> bool:
-        return not self.keys[i] and not self.lines[i].strip()
+        return self._blank[i]
 
     def is_kept(self, i: int) -> bool:
-        return self.removed[i] is None and not self.is_blank(i)
+        return self.removed[i] is None and not self._blank[i]
 
     def kept(self) -> list[int]:
         """Indices of the non-blank lines no pass has removed yet."""
-        return [i for i in range(len(self.lines)) if self.is_kept(i)]
+        blank = self._blank
+        return [i for i, d in enumerate(self.removed) if d is None and not blank[i]]
 
     def drop(self, i: int, code: str, stage: str, detail: str = "") -> bool:
         """Remove line ``i`` by rule ``code``; False if the rule is off or the line is gone."""
         rule = self._rules.get(code)
-        if rule is None or self.removed[i] is not None or self.is_blank(i):
+        if rule is None or self.removed[i] is not None or self._blank[i]:
             return False
         self.removed[i] = Decision(i + 1, self.lines[i], code, rule.name, stage, detail)
         return True
@@ -106,10 +109,11 @@ def assemble(page: Page, newline: str = "\n") -> str:
     out: list[str] = []
     pending_blanks = 0
     gap_removed = False
+    blank = page._blank
     for i, line in enumerate(page.lines):
         if page.removed[i] is not None:
             gap_removed = True
-        elif page.is_blank(i):
+        elif blank[i]:
             pending_blanks += 1
         else:
             if out:
