@@ -305,9 +305,17 @@ class _Literals:
 
     def first_reversed(self, key: str, probe: str, nwords: int, best: Any | None) -> Any | None:
         """Like :meth:`first`, finding the literal in ``probe`` (the key reversed, for suffixes)."""
-        lit = self._longest(probe)
-        if lit is None:
-            return best
+        rx = self._rx
+        if rx is not None:
+            m = rx(probe)
+            if m is None:
+                return best
+            lit = m.group()
+        else:
+            found = self._longest(probe)
+            if found is None:
+                return best
+            lit = found
         cands = self._cands.get(lit) or self._candidates(lit)
         compiled = self.compiled
         for rule, pattern in cands:
@@ -441,19 +449,17 @@ class PatternIndex:
         best = None
         bucket: Any = self.by_prefix.get(key[:PREFIX_LEN])
         if bucket is not None and nwords <= bucket.max_words:
-            best = bucket.first(key, nwords, best)
-        if self.by_suffix:
-            rev = key[::-1]
-            bucket = self.by_suffix.get(rev[:PREFIX_LEN])
-            if bucket is not None and nwords <= bucket.max_words:
-                best = bucket.first_reversed(key, rev, nwords, best)
+            best = bucket.first_reversed(key, key, nwords, best)
+        bucket = self.by_suffix.get(key[:-PREFIX_LEN - 1:-1])  # the last two characters, reversed
+        if bucket is not None and nwords <= bucket.max_words:
+            best = bucket.first_reversed(key, key[::-1], nwords, best)
         head = key[:1]
         bucket = self.by_first.get(head)
         if bucket is not None and nwords <= bucket.max_words:
             best = bucket.first(key, nwords, best)
         bucket = self.by_prefix1.get(head)
         if bucket is not None and nwords <= bucket.max_words:
-            best = bucket.first(key, nwords, best)
+            best = bucket.first_reversed(key, key, nwords, best)
         if gates is None:
             gates = [bucket for lits, bucket in self.gated if any(lit in key for lit in lits)]
         for bucket in gates:
