@@ -32,7 +32,7 @@ class Settings:
 
     # Context-free classes (jusText-style): "good" prose, "near-good", "short", "bad".
     good_words: float = 10.0          # a good line has at least this many words ...
-    good_density: float = 0.22        # ... and this share of stop words (known language)
+    good_density: float = 0.25        # ... and this share of stop words (known language)
     near_words: float = 5.0           # a near-good line has at least this many words ...
     near_density: float = 0.12        # ... and this share of stop words
     long_words: float = 25.0          # a line this long is good on length alone if it reads as a sentence
@@ -63,7 +63,7 @@ class Settings:
     headline_window: int = 12
     headline_max_words: float = 30.0
     headline_min_echo: float = 0.6    # share of the headline's words found in the page-title line
-    headline_min_lead_echo: float = 0.4  # ... or share of its content words found in the first paragraphs
+    headline_min_lead_echo: float = 0.5  # ... or share of its content words found in the first paragraphs
 
     # Article end: an end marker ("Comments", "Related articles") cuts the rest of
     # the region only when at least this share of the region's words stands before it.
