@@ -34,6 +34,8 @@ _SENTENCE_END = re.compile(r"""[.!?。！？…]['"”’»«“)\]]*$|[.!?]\s*\
 _ELLIPSIS_END = re.compile(r"(?:\.\.\.|…|\[…\]|\[\.\.\.\])\s*$")
 _LINKISH = re.compile(r"https?://|www\.|\.(?:com|org|net|de|pl|fr|co\.uk|html?|php|jpe?g|png)\b|(?:^|\s)[@#]\w|\w@\w")
 _CODE = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>|\b(?:function\s*\(|document\.|window\.|var\s+\w+\s*=)|[{};]\s*[{}]").search
+# a line without any of these has no separators (see ``seps``)
+_SEP_CHARS = re.compile("[|•·»›/>\\-–—]").search
 _LINK_HINT = re.compile(r"\.(?:com|org|net|de|pl|fr|co|htm|php|jp|png)").search
 _COPYRIGHT = re.compile(r"©|\(c\)\s*\d{4}|copyright|all rights reserved|alle rechte vorbehalten|tous droits réservés", re.I)
 _MONTHS = (
@@ -131,7 +133,7 @@ class Features:
         self._hits: dict[str, list[int]] = {}
         any_stop = _all_stopwords().__contains__
         first = itemgetter(0)
-        token_re = _TOKEN.findall
+        token_re, sep_chars = _TOKEN.findall, _SEP_CHARS
         end_re, ellipsis_re = _SENTENCE_END.search, _ELLIPSIS_END.search
         links_re, copy_re = _LINKISH.findall, _COPYRIGHT.search
         words, tokens, chars, cjks, ends, ellipses = self.words, self.tokens, self.chars, self.cjk, self.end, self.ellipsis
@@ -168,8 +170,9 @@ class Features:
                                              else token_re(s.lower()))))
                 if low:
                     stops[i] = low
-            seps[i] = (s.count("|") + s.count("•") + s.count("·") + s.count(" » ") + s.count(" › ")
-                       + s.count(" / ") + s.count(" > ") + s.count(" - ") + s.count(" – ") + s.count(" — "))
+            if sep_chars(s):
+                seps[i] = (s.count("|") + s.count("•") + s.count("·") + s.count(" » ") + s.count(" › ")
+                           + s.count(" / ") + s.count(" > ") + s.count(" - ") + s.count(" – ") + s.count(" — "))
             if "://" in s or "www." in s or "@" in s or "#" in s or _LINK_HINT(s):
                 links[i] = len(links_re(s))
             if "<" in s or "{" in s or "();" in s:
