@@ -75,13 +75,24 @@ class Page:
 Pass = Callable[[Page], None]
 
 
+# the quotes line_key makes straight; no replacement is itself replaced
+_QUOTE_PAIRS = tuple((chr(a), b) for a, b in _QUOTES.items())
+assert not any(b in dict(_QUOTE_PAIRS) for _, b in _QUOTE_PAIRS)
+
+
 def line_keys(lines: list[str]) -> list[str]:
     """``[line_key(x) for x in lines]``, faster: an ASCII line needs its quotes made
     straight only if it holds a backtick (the case of the quotes does not change,
-    so lowering first is the same)."""
-    decor, quotes = _DECOR, _QUOTES
+    so lowering first is the same), and the others by ``str.replace``."""
+    decor = _DECOR
     keys = [" ".join(x.split()).strip(decor).lower() for x in lines]
-    return [k if k.isascii() and "`" not in k else k.translate(quotes) for k in keys]
+    for i, k in enumerate(keys):
+        if not k.isascii() or "`" in k:
+            for a, b in _QUOTE_PAIRS:  # str.translate is slow on non-ASCII text
+                if a in k:
+                    k = k.replace(a, b)
+            keys[i] = k
+    return keys
 
 
 def _passes() -> tuple[tuple[str, Pass], ...]:
