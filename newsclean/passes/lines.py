@@ -165,8 +165,12 @@ class Features:
                     digits[i] = num / nt
                     if nt <= 15:
                         dates[i] = date_re(s) is not None
-                # for ASCII, the tokens of the lowercased line are the lowercased tokens
-                low = list(filter(any_stop, (" ".join(toks).lower().split() if s.isascii()
+                # The tokens of the lowercased line are the lowercased tokens, except
+                # with a capital sigma (its lowercase depends on what follows) or a
+                # dotted capital I (lowercased to two characters, one not a word
+                # character); checked for every character.
+                low = list(filter(any_stop, (" ".join(toks).lower().split()
+                                             if s.isascii() or ("Σ" not in s and "İ" not in s)
                                              else token_re(s.lower()))))
                 if low:
                     stops[i] = low
