@@ -6,11 +6,17 @@
 Prints the median wall time of each command over the runs, interleaved so that
 machine load affects all alike, and newsclean's overhead over importing click
 (target: within 50 ms).
+
+With PYTHONDONTWRITEBYTECODE set (and no byte code cached yet), every run compiles
+newsclean's modules from source, which an installed package never does; the
+script says so when it sees that setting (PYTHONPYCACHEPREFIX=/some/dir with the
+variable unset measures the usual case without writing into the source tree).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
@@ -39,6 +45,8 @@ def main() -> None:
             times[name].append(time.perf_counter() - t0)
     base = statistics.median(times["python -c 'import click'"])
     print(f"median of {a.runs} runs")
+    if os.environ.get("PYTHONDONTWRITEBYTECODE"):
+        print("note: PYTHONDONTWRITEBYTECODE is set: newsclean's modules may be compiled from source in every run")
     for name, ts in times.items():
         med = statistics.median(ts)
         extra = "" if med is base else f"   +{(med - base) * 1000:5.1f} ms over import click"
