@@ -72,6 +72,7 @@ class Matcher:
     index: PatternIndex = field(init=False)
     user: list[tuple[Rule, list[Any]]] = field(init=False)
     max_words: int = field(init=False)
+    _plain: dict[str, Match] = field(init=False, default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self.exact = {}
@@ -102,13 +103,14 @@ class Matcher:
         all lines together."""
         exact, max_words, found = self.exact, self.max_words, []
         rest = []
+        plain = self._plain  # one (immutable) Match per rule
         for i in todo:
             key = keys[i]
             if not key or len(key) > MAX_KEY_CHARS:
                 continue
             hit = exact.get(key)
             if hit is not None:
-                found.append((i, Match(hit)))
+                found.append((i, plain.get(hit.code) or plain.setdefault(hit.code, Match(hit))))
             elif nwords[i] <= max_words:
                 rest.append(i)
         if not rest:
@@ -120,7 +122,7 @@ class Matcher:
         for j, i in enumerate(rest):
             rule = index.match(keys[i], nwords[i], gates.get(j, no_gates))
             if rule is not None:
-                found.append((i, Match(rule)))
+                found.append((i, plain.get(rule.code) or plain.setdefault(rule.code, Match(rule))))
             elif user:
                 m = self._match_user(keys[i], nwords[i], budget)
                 if m is not None:
