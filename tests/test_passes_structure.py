@@ -294,3 +294,13 @@ def test_comments_closed_ends_the_story_even_under_a_long_thread():
     assert P5 in out and "Reader 3" not in out
     assert codes(text)["Comments are now closed for this story"] in ("NC920", "NC840")
     assert clean(out) == out
+
+
+def test_a_page_that_opens_with_a_headline_and_then_a_menu_is_not_clean_already():
+    head = "Harbour board approves later ferries for the winter months"
+    text = page(head, "Video Interviews", "Tide Tables\nBoat Sales\nQuay Cams\nWeather Desk",
+                "Harbour board approves later ferries", P1, P2, P3, P4, P5)
+    out = clean(text)
+    assert "Boat Sales" not in out and "Quay Cams" not in out
+    assert P1 in out
+    assert clean(out) == out

@@ -481,7 +481,7 @@ class _Loop:
         skip = {j for j in range(a) if self.head_noise(idx, cf, j, context)}
         if (a <= s.headline_window and self.headline_shaped(idx[0], cf[0])
                 and all(cf[j] != BAD for j in range(a) if j not in skip)
-                and not (context and self.gap(idx[0], idx[a]))):
+                and not (context and self.gap(idx[0], idx[a])) and not self.has_list(idx, cf, 1, a)):
             return set(range(a)) - skip
         title = set(_WORD.findall(keys[idx[0]]))
         stops = self._stopset()
@@ -529,6 +529,15 @@ class _Loop:
             if j < a and cf[j] != BAD:
                 keep.add(j)
         return keep
+
+    def has_list(self, idx: list[int], cf: list[int], lo: int, hi: int) -> bool:
+        """Whether ``list_run`` list-like lines stand in a row between positions ``lo`` and ``hi`` (exclusive)."""
+        run = 0
+        for j in range(lo, hi):
+            run = run + 1 if self.listy(idx[j], cf[j]) and not self.is_byline_or_date(idx[j]) else 0
+            if run >= self.s.list_run:
+                return True
+        return False
 
     def head_noise(self, idx: list[int], cf: list[int], j: int, context: bool) -> bool:
         """A line in the page head that is a bare count ("112", "54"), or (with ``context``) a
