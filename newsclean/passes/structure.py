@@ -151,6 +151,7 @@ class _Loop:
         self.page, self.f, self.s = page, feats, settings
         self.language: str | None = None
         self.in_ingredients: set[int] = set()
+        self._ingredient: dict[int, bool] = {}
         self._stops_for: str | None = "?"
         self.stops: list[int] = []
         # End markers among all non-blank lines (also those the pattern rules removed).
@@ -182,7 +183,8 @@ class _Loop:
         # A bare number ("112", "54": a share or comment count, a pager) is furniture, and too
         # little text to weigh in the classification of its neighbours: it is left out of it.
         changed = False
-        counts = [i for i in idx if f.tokens[i] <= 2 and f.digits[i] == 1.0 and not f.date[i]]
+        digits, tokens = f.digits, f.tokens
+        counts = [i for i in idx if digits[i] == 1.0 and tokens[i] <= 2 and not f.date[i]]
         if counts:
             for i in counts:
                 changed |= page.drop(i, FURNITURE, CLASSIFY, "a bare number")
@@ -195,16 +197,19 @@ class _Loop:
             self.stops = stop_counts(self.f, self.language)
             self._stops_for = self.language
         # Items of an ingredient list without a quantity ("Salz", "Frischhaltefolie") next to ones with it.
-        ing = [self.ingredient(i) for i in idx]
+        digits, ingredient = f.digits, self.ingredient
+        ing = [digits[i] > 0 and ingredient(i) for i in idx]
+        any_ing = any(ing)
         self.in_ingredients = {i for j, i in enumerate(idx) if not ing[j] and f.words[i] <= 4
                                and (not f.digits[i] or self.page.lines[i].lstrip()[:1].isdigit())
-                               and ((j > 0 and ing[j - 1]) or (j + 1 < len(idx) and ing[j + 1]))}
+                               and ((j > 0 and ing[j - 1]) or (j + 1 < len(idx) and ing[j + 1]))} if any_ing else set()
         cf = [self.context_free(i) for i in idx]
         rev = revise(cf)
         # An ingredient list (at least three quantities among seven lines) is content wherever it stands.
-        for j in range(len(idx)):
-            if ing[j] and sum(ing[max(0, j - 3):j + 4]) >= 3:
-                rev[j] = GOOD
+        if any_ing:
+            for j in range(len(idx)):
+                if ing[j] and sum(ing[max(0, j - 3):j + 4]) >= 3:
+                    rev[j] = GOOD
         a, b = self.region(idx, cf, rev, context)
         if a < 0:
             return changed
@@ -274,7 +279,12 @@ class _Loop:
     def ingredient(self, i: int) -> bool:
         """A line of an ingredient list: short, and opening with a quantity and a unit."""
         f = self.f
-        return f.words[i] <= 15 and 0 < f.digits[i] and not f.links[i] and _INGREDIENT(self.page.lines[i].strip()) is not None
+        if not (f.words[i] <= 15 and 0 < f.digits[i] and not f.links[i]):
+            return False
+        got = self._ingredient.get(i)
+        if got is None:
+            got = self._ingredient[i] = _INGREDIENT(self.page.lines[i].strip()) is not None
+        return got
 
     def listy(self, i: int, c: int) -> bool:
         """A line that could be an item of a list: furniture, or short and not a head line, or a title."""
@@ -311,7 +321,7 @@ class _Loop:
     def context_free(self, i: int) -> int:
         f, s = self.f, self.s
         w, t = f.words[i], f.tokens[i]
-        if self.ingredient(i) or i in self.in_ingredients:
+        if (f.digits[i] and self.ingredient(i)) or i in self.in_ingredients:
             return NEAR
         if f.copyright[i] or f.code[i] or (f.links[i] and w < 15):
             return BAD
