@@ -58,6 +58,10 @@ def _short(line: str, width: int = 100) -> str:
     return line if len(line) <= width else line[: width - 1] + "…"
 
 
+# line prefix -> ANSI colour of a unified diff: headers bold, hunks cyan, removed red, added green
+_DIFF_COLOURS = (("+++", "1"), ("---", "1"), ("@@", "36"), ("-", "31"), ("+", "32"))
+
+
 def diff(label: str, before: str, after: str, color: bool) -> str:
     """A unified diff of the page before and after cleaning."""
     lines = list(difflib.unified_diff(
@@ -69,16 +73,8 @@ def diff(label: str, before: str, after: str, color: bool) -> str:
         return text
     colored = []
     for x in text.splitlines(keepends=True):
-        if x.startswith(("+++", "---")):
-            colored.append(f"\x1b[1m{x.rstrip(chr(10))}\x1b[0m\n")
-        elif x.startswith("@@"):
-            colored.append(f"\x1b[36m{x.rstrip(chr(10))}\x1b[0m\n")
-        elif x.startswith("-"):
-            colored.append(f"\x1b[31m{x.rstrip(chr(10))}\x1b[0m\n")
-        elif x.startswith("+"):
-            colored.append(f"\x1b[32m{x.rstrip(chr(10))}\x1b[0m\n")
-        else:
-            colored.append(x)
+        code = next((c for prefix, c in _DIFF_COLOURS if x.startswith(prefix)), None)
+        colored.append(f"\x1b[{code}m{x.rstrip(chr(10))}\x1b[0m\n" if code else x)
     return "".join(colored)
 
 

@@ -8,7 +8,6 @@ to worker processes, and it saves to and loads from JSON.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 from dataclasses import dataclass, field
@@ -16,6 +15,13 @@ from pathlib import Path
 from typing import Iterable, Mapping
 
 FORMAT = "newsclean-repeats/1"
+
+
+def _parse_json(text: str, source: str) -> object:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"{source}: not JSON: {exc}") from None
 
 
 @dataclass(frozen=True, eq=False)
@@ -27,6 +33,8 @@ class RepeatTable:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "counts", dict(self.counts))
+        import hashlib
+
         h = hashlib.sha1(f"{self.documents}\0{self.label}".encode())
         for key in sorted(self.counts):
             h.update(f"{key}\0{self.counts[key]}\n".encode())
@@ -54,10 +62,7 @@ class RepeatTable:
 
     @classmethod
     def from_json(cls, text: str, source: str = "repeats") -> "RepeatTable":
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise ValueError(f"{source}: not JSON: {exc}") from None
+        data = _parse_json(text, source)
         if not isinstance(data, dict) or data.get("format") != FORMAT:
             raise ValueError(f"{source}: not a newsclean repeats file (format {FORMAT!r})")
         lines, docs = data.get("lines"), data.get("documents")
@@ -208,10 +213,7 @@ class RepeatTables:
     @classmethod
     def from_json(cls, text: str, source: str = "repeats") -> "RepeatTables":
         """Either format: one table (``newsclean-repeats/1``) or tables by site."""
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise ValueError(f"{source}: not JSON: {exc}") from None
+        data = _parse_json(text, source)
         if isinstance(data, dict) and data.get("format") == SITES_FORMAT:
             sites = data.get("sites")
             if not isinstance(sites, dict):

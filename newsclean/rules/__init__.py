@@ -42,10 +42,15 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Iterable
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib
+
+
+def _toml() -> Any:
+    """The TOML parser, imported only when a pack is actually parsed (start-up)."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on Python 3.10 only
+        import tomli as tomllib
+    return tomllib
 
 CODE_RE = re.compile(r"NC\d{3}")
 NAME_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -335,8 +340,8 @@ def load_rule_file(path: str | Path) -> tuple[Group, list[Rule]]:
     except UnicodeDecodeError as exc:
         raise RuleFileError(f"{p}: rule file is not UTF-8 text (byte {exc.start})") from None
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
+        data = _toml().loads(text)
+    except _toml().TOMLDecodeError as exc:
         raise RuleFileError(f"{p}: invalid TOML: {exc}") from None
     except RecursionError:
         raise RuleFileError(f"{p}: invalid TOML: nested too deeply") from None
@@ -417,7 +422,7 @@ def builtin_catalog() -> Catalog:
             return Catalog(groups, rules)
         except (TypeError, KeyError):
             pass
-    packs = [parse_rules(tomllib.loads(t.decode("utf-8")), "built-in") for _, t in texts[:-1]]
+    packs = [parse_rules(_toml().loads(t.decode("utf-8")), "built-in") for _, t in texts[:-1]]
     catalog = Catalog((), ()).extend(packs)
     ordered = Catalog(catalog.groups, tuple(sorted(catalog.rules, key=lambda r: r.code)))
     index_cache.save_catalog(digest, {
