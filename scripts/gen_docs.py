@@ -52,7 +52,7 @@ def rules_reference() -> str:
 
 
 FILES = {"docs/cli.md": cli_reference, "docs/rules.md": rules_reference}
-CHECKED = ("docs/cli.md",)
+CHECKED = ("docs/cli.md", "docs/rules.md")
 
 
 def main() -> int:
