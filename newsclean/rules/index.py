@@ -207,28 +207,17 @@ class _Bucket:
     """Patterns that share a gate. A pattern can be filed in several buckets, so
     each is compiled once, on first use, into a cache shared by the index."""
 
-    __slots__ = ("entries", "compiled", "max_words")
+    __slots__ = ("pairs", "compiled", "max_words")
 
     def __init__(self, entries: list[tuple[Any, str, Any]], compiled: dict[str, Any]) -> None:
-        # (rule, pattern, unused), in code order
-        self.entries = sorted(entries, key=lambda e: e[0].code)
+        # (rule, pattern) pairs, in code order
+        self.pairs = sorted(((e[0], e[1]) for e in entries), key=lambda e: e[0].code)
         self.compiled = compiled
-        self.max_words = max(entry[0].max_words for entry in entries)
+        self.max_words = max(rule.max_words for rule, _ in self.pairs)
 
     def first(self, key: str, nwords: int, best: Any | None) -> Any | None:
         """The lowest-coded rule of this bucket (or ``best``) whose pattern matches ``key``."""
-        compiled = self.compiled
-        for rule, pattern, _ in self.entries:
-            if best is not None and rule.code >= best.code:
-                return best
-            if nwords > rule.max_words:
-                continue
-            rx = compiled.get(pattern)
-            if rx is None:
-                rx = compiled[pattern] = re.compile(pattern).fullmatch
-            if rx(key):
-                return rule
-        return best
+        return _first_match(self.pairs, self.compiled, key, nwords, best)
 
 
 # A bucket of literals is searched with a dict lookup per literal length until it
@@ -317,18 +306,24 @@ class _Literals:
                 return best
             lit = found
         cands = self._cands.get(lit) or self._candidates(lit)
-        compiled = self.compiled
-        for rule, pattern in cands:
-            if best is not None and rule.code >= best.code:
-                return best
-            if nwords > rule.max_words:
-                continue
-            fm = compiled.get(pattern)
-            if fm is None:
-                fm = compiled[pattern] = re.compile(pattern).fullmatch
-            if fm(key):
-                return rule
-        return best
+        return _first_match(cands, self.compiled, key, nwords, best)
+
+
+def _first_match(pairs: Sequence[tuple[Any, str]], compiled: dict[str, Any], key: str, nwords: int,
+                 best: Any | None) -> Any | None:
+    """The first rule of ``pairs`` (in code order, below ``best``) whose pattern matches
+    ``key``; each pattern is compiled once, on first use, into ``compiled``."""
+    for rule, pattern in pairs:
+        if best is not None and rule.code >= best.code:
+            return best
+        if nwords > rule.max_words:
+            continue
+        fm = compiled.get(pattern)
+        if fm is None:
+            fm = compiled[pattern] = re.compile(pattern).fullmatch
+        if fm(key):
+            return rule
+    return best
 
 
 def analyse(pattern: str) -> tuple[str, list[str]]:
@@ -411,7 +406,7 @@ class PatternIndex:
 
     def stats(self) -> dict[str, int]:
         return {"prefix_buckets": len(self.by_prefix), "suffix_buckets": len(self.by_suffix), "first_char_buckets": len(self.by_first), "prefix1_buckets": len(self.by_prefix1), "literal_buckets": len(self.gated),
-                "ungated_patterns": len(self.rest.entries) if self.rest else 0}
+                "ungated_patterns": len(self.rest.pairs) if self.rest else 0}
 
     def gate_hits(self, keys: Sequence[str]) -> dict[int, list[_Bucket]]:
         """For each of ``keys`` (normalised lines, so without line breaks) that holds a
