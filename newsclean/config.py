@@ -55,6 +55,7 @@ class CompiledConfig:
     enabled: tuple[Rule, ...]
     enabled_codes: frozenset[str]
     matcher: Matcher
+    by_code: dict[str, Rule]  # the enabled rules by code, looked up for every removed line
 
 
 @lru_cache(maxsize=32)
@@ -62,7 +63,8 @@ def _compile(select: tuple[str, ...], ignore: tuple[str, ...], extend_select: tu
              rule_files: tuple[str, ...]) -> CompiledConfig:
     catalog = load_catalog(Path(f) for f in rule_files)
     enabled = resolve(catalog, select, ignore, extend_select)
-    return CompiledConfig(catalog, enabled, frozenset(r.code for r in enabled), Matcher(enabled))
+    return CompiledConfig(catalog, enabled, frozenset(r.code for r in enabled), Matcher(enabled),
+                          {r.code: r for r in enabled})
 
 
 DEFAULT = Config()

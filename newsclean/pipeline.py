@@ -38,7 +38,7 @@ class Page:
         self.settings = settings
         self.language: str | None = None
         self.repeats = repeats
-        self._rules = {r.code: r for r in compiled.enabled}
+        self._rules = compiled.by_code
 
     def enabled(self, code: str) -> bool:
         return code in self._rules
@@ -140,12 +140,10 @@ def replay(text: str, removed: "set[int] | frozenset[int]") -> str:
     """The output of removing exactly the lines numbered ``removed`` (1-based) from
     ``text``: what a Result's decisions say, applied again. ``replay(text,
     result.removed_linenos) == result.text`` for every result."""
-    from .model import Decision as _Decision
-
     lines, newline = split_lines(text)
     page = Page(lines, DEFAULT.compiled(), DEFAULT.settings)
     for n in removed:
-        page.removed[n - 1] = _Decision(n, lines[n - 1], "", "", "replay")
+        page.removed[n - 1] = Decision(n, lines[n - 1], "", "", "replay")
     return assemble(page, newline)
 
 
