@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from ..pipeline import Page
-
-import re
 
 STAGE = "patterns"
 _HAS_WORD = re.compile(r"\w").search
