@@ -32,5 +32,11 @@ def clean_and_explain(text: str, config: Config | None = None, **options: Any) -
 
 
 def clean(text: str, config: Config | None = None, **options: Any) -> str:
-    """The article text of a scraped page: ``clean_and_explain(...).text``."""
-    return clean_and_explain(text, config, **options).text
+    """The article text of a scraped page: ``clean_and_explain(...).text`` (the same
+    passes run; only the explanation is not built)."""
+    from .pipeline import clean_text
+
+    cfg = config or Config()
+    if options:
+        cfg = cfg.with_options(**options)
+    return clean_text(text, cfg)

@@ -1,15 +1,19 @@
 """The one code path: split a page into lines, run the passes in order, assemble.
 
 Every pass sees the same :class:`Page` and removes lines only through
-:meth:`Page.drop`, which records a :class:`~newsclean.model.Decision` with the
-rule's code and the pass's name. A rule that is not selected never removes
-anything. ``clean()`` is ``clean_and_explain().text``.
+:meth:`Page.drop`, which records the rule's code, the pass's name and the
+reason. A rule that is not selected never removes anything. ``clean()`` runs
+exactly the passes ``clean_and_explain()`` runs; it only skips turning what
+they recorded into :class:`~newsclean.model.Decision` records (and formatting
+their reasons), so ``clean(x) == clean_and_explain(x).text``.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Callable
+from itertools import repeat
+from operator import add, not_
+from typing import Any, Callable, Union
 
 from .config import DEFAULT, CompiledConfig, Config
 from .model import Decision, Result
@@ -18,6 +22,17 @@ from .rules import _DECOR, _QUOTES, line_key
 from .settings import Settings
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")
+
+
+# Why a line went: a text, or a function and its arguments that make the text
+# (formatted only when the decisions are asked for).
+Detail = Union[str, tuple[Any, ...]]
+# What a pass recorded for a removed line: (rule code, stage, detail).
+Removal = tuple[str, str, Detail]
+
+
+def detail_text(detail: Detail) -> str:
+    return detail if isinstance(detail, str) else detail[0](*detail[1:])
 
 
 class Page:
@@ -30,9 +45,10 @@ class Page:
                  repeats: RepeatTable | None = None) -> None:
         self.lines = lines
         self.keys = line_keys(lines)
-        self.nwords = [k.count(" ") + 1 if k else 0 for k in self.keys]  # keys have single spaces
-        self._blank = [not k and not x.strip() for k, x in zip(self.keys, lines)]
-        self.removed: list[Decision | None] = [None] * len(lines)
+        # keys have single spaces; an empty key has no words
+        self.nwords = list(map(add, map(str.count, self.keys, repeat(" ")), map(bool, self.keys)))
+        self._blank = list(map(not_, map(str.strip, lines)))
+        self.removed: list[Removal | None] = [None] * len(lines)
         self.notes: list[str] = []
         self.compiled = compiled
         self.settings = settings
@@ -54,19 +70,24 @@ class Page:
         blank = self._blank
         return [i for i, d in enumerate(self.removed) if d is None and not blank[i]]
 
-    def drop(self, i: int, code: str, stage: str, detail: str = "") -> bool:
+    def drop(self, i: int, code: str, stage: str, detail: Detail = "") -> bool:
         """Remove line ``i`` by rule ``code``; False if the rule is off or the line is gone."""
-        rule = self._rules.get(code)
-        if rule is None or self.removed[i] is not None or self._blank[i]:
+        if code not in self._rules or self.removed[i] is not None or self._blank[i]:
             return False
-        self.removed[i] = Decision(i + 1, self.lines[i], code, rule.name, stage, detail)
+        self.removed[i] = (code, stage, detail)
         return True
+
+    def decisions(self) -> tuple[Decision, ...]:
+        """One :class:`Decision` per removed line, in line order, with its reason."""
+        rules, lines = self._rules, self.lines
+        return tuple(Decision(i + 1, lines[i], d[0], rules[d[0]].name, d[1], detail_text(d[2]))
+                     for i, d in enumerate(self.removed) if d is not None)
 
     def undo(self, stage: str) -> int:
         """Withdraw every decision of one pass (used by the safety valve)."""
         n = 0
         for i, d in enumerate(self.removed):
-            if d is not None and d.stage == stage:
+            if d is not None and d[1] == stage:
                 self.removed[i] = None
                 n += 1
         return n
@@ -143,19 +164,29 @@ def replay(text: str, removed: "set[int] | frozenset[int]") -> str:
     lines, newline = split_lines(text)
     page = Page(lines, DEFAULT.compiled(), DEFAULT.settings)
     for n in removed:
-        page.removed[n - 1] = Decision(n, lines[n - 1], "", "", "replay")
+        page.removed[n - 1] = ("", "replay", "")
     return assemble(page, newline)
 
 
-def run(text: str, config: Config | None = None) -> Result:
+def _process(text: str, config: Config | None) -> tuple[Page, str]:
     cfg = config or DEFAULT
-    compiled = cfg.compiled()
     lines, newline = split_lines(text)
-    page = Page(lines, compiled, cfg.settings, cfg.repeats)
+    page = Page(lines, cfg.compiled(), cfg.settings, cfg.repeats)
     for _name, fn in _passes():
         fn(page)
-    decisions = tuple(d for d in page.removed if d is not None)
+    return page, newline
+
+
+def run(text: str, config: Config | None = None) -> Result:
+    """Clean ``text`` and record why each removed line went."""
+    page, newline = _process(text, config)
     return Result(
-        text=assemble(page, newline), decisions=decisions, lines_in=len(lines),
+        text=assemble(page, newline), decisions=page.decisions(), lines_in=len(page.lines),
         notes=tuple(page.notes), language=page.language, newline=newline,
     )
+
+
+def clean_text(text: str, config: Config | None = None) -> str:
+    """``run(text, config).text``, without building the decisions."""
+    page, newline = _process(text, config)
+    return assemble(page, newline)

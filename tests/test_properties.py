@@ -103,6 +103,8 @@ def test_never_crashes_and_explains_every_removed_line(text):
         assert 1 <= d.lineno <= len(lines) and lines[d.lineno - 1] == d.line
         assert d.code and d.name and d.stage
     assert result.text == "" or result.text.endswith(result.newline)
+    # clean() runs the same passes without building the explanation
+    assert clean(text) == result.text
 
 
 @PROFILE

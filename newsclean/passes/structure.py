@@ -37,10 +37,13 @@ blank lines or on where a line stood in the raw page.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from itertools import chain, compress
+from operator import not_
+from typing import TYPE_CHECKING, Iterable
 
-from .lines import DATELINE_SOURCE, Features, guess_language, stop_counts, stopwords
+from .lines import DATELINE_SOURCE, Features, stop_counts, stopwords
 
 if TYPE_CHECKING:
     from ..pipeline import Page
@@ -105,7 +108,8 @@ _SIGNATURE = re.compile(
     r"\b\d+\s+(?:minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)\s+ago\b"
     r"|\b(?:says|said|wrote|schreibt|sagt|a écrit|escribió|napisał|napisała)\s*:$"
 )
-_SIGNATURE_EXACT = re.compile(r"reply|report|report abuse|report comment|permalink|quote|antworten|répondre|responder|odpowiedz")
+_SIGNATURE_EXACT = frozenset(("reply", "report", "report abuse", "report comment", "permalink", "quote", "antworten",
+                              "répondre", "responder", "odpowiedz"))
 # An ingredient line of a recipe: a quantity and a unit first ("200 g Mehl", "1 EL Zucker", "2 cups flour").
 _INGREDIENT = re.compile(
     r"(?:ca\.\s?|etwa\s|approx\.\s?)?(?:\d+(?:[.,/]\d+)?|[½¼¾⅓⅔⅛])(?:\s?[½¼¾⅓⅔])?(?:\s?(?:-|–|bis|to)\s?\d+(?:[.,]\d+)?)?\s?"
@@ -156,13 +160,16 @@ class _Loop:
         self.stops: list[int] = []
         # End markers among all non-blank lines (also those the pattern rules removed).
         self._removed_prefix: list[int] | None = None
-        any_marker = _patterns().any_marker
-        self.markers = [i for i, k in enumerate(page.keys) if k and len(k) < 200 and any_marker(k)]
-        # Comment signatures ("Anna, 3 May 2024 at 9:14 pm", "Reply", "2 hours ago") among all lines.
-        nwords = page.nwords
-        self.signatures = [i for i, k in enumerate(page.keys)
-                           if k and len(k) < 100 and nwords[i] <= 12 and k[-1] not in ".!?" and _is_signature(k)]
-        self.nonblank = [i for i in range(len(page.lines)) if not page.is_blank(i)]
+        keys, pats = page.keys, _patterns()
+        self.markers = [i for i in compress(range(len(keys)), map(pats.any_marker, keys)) if len(keys[i]) < 200]
+        self.signatures = _signatures(keys, page.nwords)
+        self.nonblank = list(compress(range(len(page.lines)), map(not_, page._blank)))
+        self._bare: set[int] | None = None  # bare numbers not yet dropped
+        self._guess = _LanguageGuess(feats, settings.language_min_hits, settings.language_min_share)
+        self._classes: dict[str | None, dict[int, int]] = {}  # context-free classes by language
+        self._last_idx: list[int] | None = None
+        self._last: tuple[list[int], list[int], list[float]] = ([], [], [])
+        self._listy: dict[int, tuple[bool, bool]] = {}  # whether a line is list-like as a short, a near-good line
 
     def kept(self) -> list[int]:
         removed = self.page.removed
@@ -183,18 +190,34 @@ class _Loop:
         # A bare number ("112", "54": a share or comment count, a pager) is furniture, and too
         # little text to weigh in the classification of its neighbours: it is left out of it.
         changed = False
-        digits, tokens = f.digits, f.tokens
-        counts = [i for i in idx if digits[i] == 1.0 and tokens[i] <= 2 and not f.date[i]]
-        if counts:
+        if self._bare is None:
+            digits, tokens, date = f.digits, f.tokens, f.date
+            self._bare = {i for i in idx if digits[i] == 1.0 and tokens[i] <= 2 and not date[i]}
+        if self._bare:
+            counts = [i for i in idx if i in self._bare]
             for i in counts:
-                changed |= page.drop(i, FURNITURE, CLASSIFY, "a bare number")
+                if page.drop(i, FURNITURE, CLASSIFY, "a bare number"):
+                    changed = True
+                    self._bare.discard(i)
             gone = set(counts)
             idx = [i for i in idx if i not in gone]
         if not idx:
             return changed
-        self.language = guess_language(self.f, idx, s.language_min_hits, s.language_min_share)
+        # What depends only on the lines kept (not on ``context``) is reused when they are
+        # the same as in the round before (the first round of every fixed point after the first).
+        if idx == self._last_idx:
+            cf, rev, scores = self._last
+        else:
+            cf, rev, scores = self._last = self.classify(idx)
+            self._last_idx = idx
+        return self.apply(idx, cf, rev, scores, context) or changed
+
+    def classify(self, idx: list[int]) -> tuple[list[int], list[int], list[float]]:
+        """The context-free classes of the lines ``idx``, their scores, and their classes revised from their neighbours (also sets the page's language)."""
+        f, s = self.f, self.s
+        self.language = self._guess.language(idx)
         if self._stops_for != self.language:
-            self.stops = stop_counts(self.f, self.language)
+            self.stops = stop_counts(f, self.language)
             self._stops_for = self.language
         # Items of an ingredient list without a quantity ("Salz", "Frischhaltefolie") next to ones with it.
         digits, ingredient = f.digits, self.ingredient
@@ -203,14 +226,32 @@ class _Loop:
         self.in_ingredients = {i for j, i in enumerate(idx) if not ing[j] and f.words[i] <= 4
                                and (not f.digits[i] or self.page.lines[i].lstrip()[:1].isdigit())
                                and ((j > 0 and ing[j - 1]) or (j + 1 < len(idx) and ing[j + 1]))} if any_ing else set()
-        cf = [self.context_free(i) for i in idx]
+        # A line's context-free class depends on the language only (and on whether it
+        # stands in an ingredient list): computed once per line and language.
+        base = self._classes.get(self.language)
+        if base is None:
+            base = self._classes[self.language] = {}
+        missing = [i for i in idx if i not in base]
+        if missing:
+            context_free = self.context_free
+            base.update(zip(missing, map(context_free, missing)))
+        cf = list(map(base.__getitem__, idx))
+        if self.in_ingredients:
+            cf = [NEAR if i in self.in_ingredients else c for i, c in zip(idx, cf)]
         rev = revise(cf)
         # An ingredient list (at least three quantities among seven lines) is content wherever it stands.
         if any_ing:
             for j in range(len(idx)):
                 if ing[j] and sum(ing[max(0, j - 3):j + 4]) >= 3:
                     rev[j] = GOOD
-        a, b = self.region(idx, cf, rev, context)
+        score = self.score
+        return cf, rev, list(map(score, idx, cf, rev))
+
+    def apply(self, idx: list[int], cf: list[int], rev: list[int], scores: list[float], context: bool) -> bool:
+        """Find the article among the classified lines ``idx`` and drop what is not part of it."""
+        page, s = self.page, self.s
+        changed = False
+        a, b = self.region(idx, scores, context)
         if a < 0:
             return changed
         b0 = b
@@ -232,12 +273,12 @@ class _Loop:
             changed |= page.drop(idx[j], code, HEADLINE if code == PAGE_HEAD else REGION,
                                  self.why(idx[j], cf[j], rev[j]))
         for j in after:
-            why = self.why(idx[j], cf[j], rev[j])
-            changed |= page.drop(idx[j], AFTER_REGION, REGION, f"{tail_why}; {why}" if tail_why and j <= b0 else why)
+            changed |= page.drop(idx[j], AFTER_REGION, REGION,
+                                 self.why(idx[j], cf[j], rev[j], f"{tail_why}; " if tail_why and j <= b0 else ""))
         # Furniture inside the region: furniture lines, and runs of list-like lines (a box of
         # links or headlines: short lines, or lines without a sentence's end). Head lines
         # (byline, dateline) break a run.
-        listy = [self.listy(idx[j], cf[j]) for j in range(len(idx))] if b >= a else []
+        listy = [False] * a + list(map(self.listy, idx[a:b + 1], cf[a:b + 1]))
         j = a
         while j <= b:
             if not listy[j]:
@@ -255,7 +296,7 @@ class _Loop:
                     changed |= page.drop(idx[m], FURNITURE, CLASSIFY, self.why(idx[m], cf[m], rev[m]))
                 elif run_len >= s.list_run and not opening:
                     changed |= page.drop(idx[m], LIST_IN_ARTICLE, CLASSIFY,
-                                         f"{run_len} list-like lines in a row; " + self.why(idx[m], cf[m], rev[m]))
+                                         self.why(idx[m], cf[m], rev[m], f"{run_len} list-like lines in a row; "))
             j = k + 1
         changed |= self.drop_teasers(idx, cf, a, b)
         if context:
@@ -290,12 +331,15 @@ class _Loop:
         """A line that could be an item of a list: furniture, or short and not a head line, or a title."""
         if c == BAD:
             return True
-        f = self.f
-        if c == GOOD or f.date[i] or (f.words[i] <= 12 and _BYLINE.match(self.page.lines[i].strip())):
+        if c == GOOD or i in self.in_ingredients:
             return False
-        if self.ingredient(i) or i in self.in_ingredients:
-            return False
-        return c == SHORT or (not f.end[i] and f.words[i] < self.s.list_item_words)
+        got = self._listy.get(i)
+        if got is None:
+            f = self.f
+            item = not (f.date[i] or (f.words[i] <= 12 and _BYLINE.match(self.page.lines[i].strip()))
+                        or self.ingredient(i))
+            got = self._listy[i] = (item, item and not f.end[i] and f.words[i] < self.s.list_item_words)
+        return got[c != SHORT]
 
     def drop_teasers(self, idx: list[int], cf: list[int], a: int, b: int) -> bool:
         """Drop lists of teasers: a short title, then one sentence or two, at least ``teaser_pairs`` times in a row."""
@@ -319,9 +363,11 @@ class _Loop:
 
     # -- classification -------------------------------------------------
     def context_free(self, i: int) -> int:
+        """A line's class from its own features and the page's language (a line standing
+        in an ingredient list, see ``in_ingredients``, is near-good whatever this says)."""
         f, s = self.f, self.s
         w, t = f.words[i], f.tokens[i]
-        if (f.digits[i] and self.ingredient(i)) or i in self.in_ingredients:
+        if f.digits[i] and self.ingredient(i):
             return NEAR
         if f.copyright[i] or f.code[i] or (f.links[i] and w < 15):
             return BAD
@@ -366,16 +412,16 @@ class _Loop:
             return -s.short_penalty
         return -s.short_penalty - s.bad_word_penalty * w
 
-    def why(self, i: int, c: int, r: int) -> str:
+    def why(self, i: int, c: int, r: int, prefix: str = "") -> tuple:
+        """The reason for dropping line ``i`` of class ``c`` (revised to ``r``), as a
+        :data:`~newsclean.pipeline.Detail`: formatted only when it is asked for, from
+        what holds now (the language may change in a later round)."""
         f = self.f
-        t = f.tokens[i]
-        dens = self.stops[i] / t if t and self.language else 0.0
-        rv = "" if r == c else f"->{CLASS_NAMES[r]}"
-        return f"{CLASS_NAMES[c]}{rv}; words {f.words[i]:.0f}, stop {dens:.2f}"
+        return (_why, prefix, c, r, f.words[i], self.stops[i] if self.language else 0, f.tokens[i])
 
     # -- region ---------------------------------------------------------
-    def region(self, idx: list[int], cf: list[int], rev: list[int], context: bool) -> tuple[int, int]:
-        """The maximum-sum segment of line scores, as positions in ``idx`` (-1, -1 if none is positive).
+    def region(self, idx: list[int], scores: list[float], context: bool) -> tuple[int, int]:
+        """The maximum-sum segment of the lines' ``scores``, as positions in ``idx`` (-1, -1 if none is positive).
 
         With ``context``, lines earlier passes removed between two kept lines
         count against joining them (a footer's link block, a share bar).
@@ -385,8 +431,7 @@ class _Loop:
         best, best_a, best_b = 0.0, -1, -1
         cur, cur_a = 0.0, 0
         prev = -1
-        for j, i in enumerate(idx):
-            v = self.score(i, cf[j], rev[j])
+        for j, (i, v) in enumerate(zip(idx, scores)):
             if cur <= 0:
                 cur, cur_a = v, j
             else:
@@ -455,7 +500,7 @@ class _Loop:
             n = 0
             for k, d in enumerate(removed):
                 out[k] = n
-                if d is not None and d.stage not in STAGES:
+                if d is not None and d[1] not in STAGES:
                     n += 1
             out[len(removed)] = n
             self._removed_prefix = out
@@ -680,20 +725,70 @@ class _Loop:
         return words >= min_words
 
 
-def _is_signature(key: str) -> bool:
-    if _HAS_DIGIT(key):
-        return _patterns().dated_signature(key) is not None
-    return key[-1] == ":" and _SIGNATURE.search(key) is not None or _SIGNATURE_EXACT.fullmatch(key) is not None
+class _LanguageGuess:
+    """The page's language from the lines still kept, as :func:`~newsclean.passes.lines.guess_language`
+    finds it, kept up to date as lines go: the stop words of each language among the
+    kept lines are counted once, and the counts of the lines removed since the last
+    guess are taken off (and those of lines new to it added)."""
+
+    def __init__(self, feats: Features, min_hits: int, min_share: float) -> None:
+        self.f, self.min_hits, self.min_share = feats, min_hits, min_share
+        lists = stopwords()
+        self.codes = tuple(sorted(lists))
+        self.lists = [lists[code] for code in self.codes]
+        self.hits = [0] * len(self.codes)  # stop words of each language among the lines counted
+        self.total = 0  # tokens of the lines counted
+        self.counted: set[int] = set()
+
+    def _add(self, lines: "Iterable[int]", sign: int) -> None:
+        f, hits = self.f, self.hits
+        lines = list(lines)
+        self.total += sign * sum(map(f.tokens.__getitem__, lines))
+        counts = Counter(chain.from_iterable(map(f.stops.__getitem__, lines)))
+        for k, words in enumerate(self.lists):
+            hits[k] += sign * sum(map(counts.__getitem__, words.intersection(counts)))
+
+    def language(self, idx: list[int]) -> str | None:
+        """The language of the lines ``idx``, or None when no stop-word list is hit enough."""
+        now = set(idx)
+        gone, new = self.counted - now, now - self.counted
+        if gone:
+            self._add(gone, -1)
+        if new:
+            self._add(new, 1)
+        self.counted = now
+        best, best_hits = None, 0
+        for code, h in zip(self.codes, self.hits):
+            if h > best_hits:
+                best, best_hits = code, h
+        if best is None or best_hits < self.min_hits or best_hits < self.min_share * self.total:
+            return None
+        return best
 
 
-_HAS_DIGIT = re.compile(r"\d").search
+def _signatures(keys: list[str], nwords: list[int]) -> list[int]:
+    """The lines that look like a comment's signature: "Anna, 3 May 2024 at 9:14 pm",
+    "2 hours ago", "Anna said:", or a lone "Reply". Only short lines that do not end
+    a sentence qualify; the large pattern runs only on those with a digit or a final
+    colon (it cannot match the others), all in C-level loops."""
+    short = [i for i, k in enumerate(keys) if 0 < len(k) < 100 and k[-1] not in ".!?" and nwords[i] <= 12]
+    ks = list(map(keys.__getitem__, short))
+    maybe = list(map(_MAYBE_DATED, ks))
+    dated = compress(compress(short, maybe), map(_patterns().dated_signature, compress(ks, maybe)))
+    return sorted({*dated, *compress(short, map(_SIGNATURE_EXACT.__contains__, ks))})
+
+
+_MAYBE_DATED = re.compile(r"\d|:\Z").search
 
 
 class _Patterns:
-    """The large patterns, compiled on first use so that importing the pass stays cheap."""
+    """The large patterns, compiled on first use so that importing the pass stays cheap.
+
+    They run on keys, which are lowercased: no pattern needs to ignore case.
+    """
 
     def __init__(self) -> None:
-        self.dated_signature = re.compile(f"{_SIGNATURE.pattern}|{DATELINE_SOURCE}", re.I).search
+        self.dated_signature = re.compile(f"{_SIGNATURE.pattern}|{DATELINE_SOURCE}").search
         self.comment_lead = re.compile(_COMMENT_LEAD).match
         # One pass for both kinds of end markers: whole-line headings and comment-section sentences.
         self.any_marker = re.compile(rf"(?:{_END_MARKER})\Z|{_COMMENT_LEAD}").match
@@ -707,6 +802,12 @@ def _patterns() -> _Patterns:
 _WORD = re.compile(r"\w+")
 
 
+
+
+def _why(prefix: str, c: int, r: int, words: float, stops: int, tokens: int) -> str:
+    dens = stops / tokens if tokens else 0.0
+    rv = "" if r == c else f"->{CLASS_NAMES[r]}"
+    return f"{prefix}{CLASS_NAMES[c]}{rv}; words {words:.0f}, stop {dens:.2f}"
 
 
 def _neighbour(classes: list[int], j: int, step: int, ignore_near: bool, reach: int = 6) -> int:

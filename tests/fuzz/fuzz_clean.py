@@ -29,7 +29,6 @@ if _ATHERIS:  # instrument newsclean only (instrumenting everything takes half a
 from newsclean import clean, clean_and_explain  # noqa: E402
 from newsclean.config import DEFAULT  # noqa: E402
 from newsclean.io import InputError, decode  # noqa: E402
-from newsclean.model import Decision  # noqa: E402
 from newsclean.pipeline import Page, assemble, split_lines  # noqa: E402
 
 
@@ -43,7 +42,7 @@ def check_text(text: str) -> None:
     page = Page(lines, DEFAULT.compiled(), DEFAULT.settings)
     for d in result.decisions:
         assert lines[d.lineno - 1] == d.line
-        page.removed[d.lineno - 1] = Decision(d.lineno, d.line, "X", "x", "replay")
+        page.removed[d.lineno - 1] = ("X", "replay", "")
     assert assemble(page, newline) == out, "explanation does not replay"
 
 
