@@ -116,7 +116,7 @@ class Matcher:
         if not rest:
             return found
         index = self.index
-        gates = index.gate_hits([keys[i] for i in rest])
+        gates = index.gate_hits([keys[i] for i in rest], [nwords[i] for i in rest])
         no_gates: list[Any] = []
         user = self.user
         for j, i in enumerate(rest):
