@@ -66,3 +66,22 @@ def test_short_line_gates_agree_with_scanning_every_line():
             return sorted(id(b) for b in buckets if n <= b.max_words)
 
         assert usable(with_words.get(i, [])) == usable(without.get(i, []))
+
+
+def test_keys_seen_before_give_the_same_answer_and_a_user_rule_still_runs_on_them(tmp_path):
+    keys, nwords = _keys(EXAMPLES)
+    MATCHER.forget()
+    cold = _page(keys, nwords)
+    assert _page(keys, nwords) == cold  # now every short key is remembered
+    assert _page(list(reversed(keys)), list(reversed(nwords))) == [(len(keys) - 1 - i, c) for i, c in reversed(cold)]
+    # A user rule still runs on a key the built-in rules already let through.
+    pack = tmp_path / "mine.toml"
+    pack.write_text('[group]\nname = "harbor"\ntitle = "Harbor Gazette"\nprefix = "HB"\n\n'
+                    '[[rule]]\ncode = "HB101"\nname = "harbor-promo"\nsummary = "A promo line."\n'
+                    'why = "It repeats under every story."\npatterns = ["visit the harbor shop.*"]\n'
+                    'drops = ["Visit the Harbor Shop for mugs"]\nkeeps = ["The council met."]\n', encoding="utf-8")
+    mine = Config(rule_files=(str(pack),)).compiled().matcher
+    line = ["Visit the Harbor Shop for mugs", "The council met on Tuesday."]
+    k2, n2 = _keys(line)
+    for _ in range(2):
+        assert [(i, m.rule.code) for i, m in mine.match_page(k2, n2, range(2))] == [(0, "HB101")]

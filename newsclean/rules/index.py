@@ -403,8 +403,17 @@ class PatternIndex:
         self.gated: list[tuple[tuple[str, ...], _Bucket]] = [(tuple(lits), b) for lits, b in gated]
         self.rest = _Bucket(rest, cache) if rest else None
         self.max_words = max((r.max_words for r, _ in entries), default=0)
-        self._short_gates = [(lits, b) for lits, b in self.gated if b.max_words <= SHORT_LINE_WORDS]
-        self._long_gates = [(lits, b) for lits, b in self.gated if b.max_words > SHORT_LINE_WORDS]
+        # Each gate literal scanned once per tier of line length, for all the buckets that need it.
+        self._tiers: list[tuple[int | None, dict[str, list[_Bucket]]]] = []
+        for limit in (*GATE_TIERS, None):
+            lower = max([t for t in GATE_TIERS if limit is None or t < limit], default=-1)
+            tier: dict[str, list[_Bucket]] = {}
+            for lits, bucket in self.gated:
+                if lower < bucket.max_words and (limit is None or bucket.max_words <= limit):
+                    for lit in lits:
+                        tier.setdefault(lit, []).append(bucket)
+            if tier:
+                self._tiers.append((limit, tier))
 
     def stats(self) -> dict[str, int]:
         return {"prefix_buckets": len(self.by_prefix), "suffix_buckets": len(self.by_suffix), "first_char_buckets": len(self.by_first), "prefix1_buckets": len(self.by_prefix1), "literal_buckets": len(self.gated),
@@ -412,24 +421,25 @@ class PatternIndex:
 
     def gate_hits(self, keys: Sequence[str], nwords: Sequence[int] | None = None) -> dict[int, list[_Bucket]]:
         """For each of ``keys`` (normalised lines, so without line breaks) that holds a
-        literal of a gated bucket, those buckets: one scan of all keys per gate
+        literal of a gated bucket, those buckets: one scan of all keys per literal
         instead of a test per line and gate (``str.find`` beats a regex here).
 
         A scan costs as much as the text it reads, and most of a page's text is
-        in long lines that no gated pattern may match. With ``nwords`` (the word
-        count of each key), the buckets whose rules all stop at
-        :data:`SHORT_LINE_WORDS` words scan only the lines that short (:meth:`match`
-        uses a bucket only on lines short enough for one of its rules)."""
+        in long lines that most gated patterns may not match. With ``nwords`` (the
+        word count of each key), the buckets are scanned by tiers of their rules'
+        word limit (:data:`GATE_TIERS`), each tier only on the lines short enough
+        for it (:meth:`match` uses a bucket only on lines short enough for one of
+        its rules); a literal shared by buckets of one tier is scanned once."""
         hits: dict[int, list[_Bucket]] = {}
         if not self.gated or not keys:
             return hits
-        everything = range(len(keys))
-        short: Sequence[int] = everything
-        if nwords is not None:
-            short = [i for i, n in enumerate(nwords) if n <= SHORT_LINE_WORDS]
-        for lines, gated in ((short, self._short_gates), (everything, self._long_gates)):
-            if gated and lines:
-                _scan(gated, [keys[i] for i in lines] if lines is not everything else keys, lines, hits)
+        for limit, tier in self._tiers:
+            if nwords is None or limit is None:
+                _scan(tier, keys, range(len(keys)), hits)
+                continue
+            lines = [i for i, n in enumerate(nwords) if n <= limit]
+            if lines:
+                _scan(tier, [keys[i] for i in lines], lines, hits)
         return hits
 
     def match(self, key: str, nwords: int, gates: "Sequence[_Bucket] | None" = None) -> Any | None:
@@ -463,32 +473,34 @@ class PatternIndex:
         return best
 
 
-# Gated buckets whose rules all stop at this many words scan only the lines
-# that short (most of a page's text is in longer lines).
-SHORT_LINE_WORDS = 24
+# Gated buckets are scanned by tiers of their rules' word limit: those whose rules
+# all stop at 24 words only on lines that short (most of a page's text is in longer
+# lines; a tier up to 80 words measured slower: it is most of the text again).
+GATE_TIERS = (24,)
+SHORT_LINE_WORDS = GATE_TIERS[0]
 
 
-def _scan(gated: Sequence[tuple[tuple[str, ...], _Bucket]], keys: Sequence[str], lines: Sequence[int],
-          hits: dict[int, list[_Bucket]]) -> None:
-    """Add to ``hits`` (by line) the buckets of ``gated`` that each of ``keys`` (lines
-    ``lines`` of the page) holds a literal of: one ``str.find`` scan per literal."""
+def _scan(tier: dict[str, list[_Bucket]], keys: Sequence[str], lines: Sequence[int],
+           hits: dict[int, list[_Bucket]]) -> None:
+    """Add to ``hits`` (by line) the buckets that each of ``keys`` (lines ``lines`` of
+    the page) holds a literal of (``tier`` maps literals to their buckets): one
+    ``str.find`` scan per literal."""
     text = "\n".join(keys)
-    starts = list(accumulate((len(k) + 1 for k in keys[:-1]), initial=0))
+    starts = list(accumulate(map(len, keys[:-1]), lambda a, n: a + n + 1, initial=0))
     find = text.find
-    for lits, bucket in gated:
-        for lit in lits:
-            pos = find(lit)
-            while pos >= 0:
-                i = lines[bisect_right(starts, pos) - 1]
-                got = hits.get(i)
-                if got is None:
-                    hits[i] = [bucket]
-                elif bucket not in got:
-                    got.append(bucket)
-                end = find("\n", pos)
-                if end < 0:
-                    break
-                pos = find(lit, end + 1)
+    for lit, buckets in tier.items():
+        pos = find(lit)
+        while pos >= 0:
+            i = lines[bisect_right(starts, pos) - 1]
+            got = hits.get(i)
+            if got is None:
+                hits[i] = list(buckets)
+            else:
+                got.extend(b for b in buckets if b not in got)
+            end = find("\n", pos)
+            if end < 0:
+                break
+            pos = find(lit, end + 1)
 
 
 def _file(buckets: dict[str, _Literals], lits: Sequence[str], width: int, rule: Any, pattern: str,

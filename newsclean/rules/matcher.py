@@ -23,6 +23,11 @@ USER_TIMEOUTS_PER_PAGE = 3
 # No piece of page furniture is this long; longer lines are never matched, so a
 # line of millions of characters costs no regex time or memory.
 MAX_KEY_CHARS = 4000
+# The built-in rules' outcome is remembered for keys this short (page furniture is
+# short; a long line seldom comes again), up to this many keys per process.
+SEEN_KEY_CHARS = 120
+SEEN_MAX_KEYS = 50_000
+_UNSEEN = object()
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +78,9 @@ class Matcher:
     user: list[tuple[Rule, list[Any]]] = field(init=False)
     max_words: int = field(init=False)
     _plain: dict[str, Match] = field(init=False, default_factory=dict, repr=False, compare=False)
+    # What the built-in rules say of a short key already seen (a Match, or None):
+    # a site's furniture recurs on every one of its pages.
+    _seen: dict[str, Match | None] = field(init=False, default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self.exact = {}
@@ -102,34 +110,51 @@ class Matcher:
         for each that matched, in line order. The literal gates of the index scan
         all lines together."""
         exact, max_words, found = self.exact, self.max_words, []
-        rest = []
+        rest: list[int] = []  # lines for the index
+        unmatched: list[int] = []  # lines no built-in rule removes, for the user rules
         plain = self._plain  # one (immutable) Match per rule
+        seen = self._seen
+        if len(seen) > SEEN_MAX_KEYS:
+            seen.clear()
         for i in todo:
             key = keys[i]
-            if not key or len(key) > MAX_KEY_CHARS:
+            got = seen.get(key, _UNSEEN)
+            if got is None:
+                unmatched.append(i)
+            elif got is not _UNSEEN:
+                found.append((i, got))  # type: ignore[arg-type]
+            elif not key or len(key) > MAX_KEY_CHARS:
                 continue
-            hit = exact.get(key)
-            if hit is not None:
+            elif (hit := exact.get(key)) is not None:
                 found.append((i, plain.get(hit.code) or plain.setdefault(hit.code, Match(hit))))
             elif nwords[i] <= max_words:
                 rest.append(i)
-        if not rest:
-            return found
-        index = self.index
-        gates = index.gate_hits([keys[i] for i in rest], [nwords[i] for i in rest])
-        no_gates: list[Any] = []
-        user = self.user
-        for j, i in enumerate(rest):
-            rule = index.match(keys[i], nwords[i], gates.get(j, no_gates))
-            if rule is not None:
-                found.append((i, plain.get(rule.code) or plain.setdefault(rule.code, Match(rule))))
-            elif user:
+        if rest:
+            index = self.index
+            gates = index.gate_hits([keys[i] for i in rest], [nwords[i] for i in rest])
+            no_gates: list[Any] = []
+            for j, i in enumerate(rest):
+                key = keys[i]
+                rule = index.match(key, nwords[i], gates.get(j, no_gates))
+                m = None if rule is None else (plain.get(rule.code) or plain.setdefault(rule.code, Match(rule)))
+                if len(key) <= SEEN_KEY_CHARS:
+                    seen[key] = m
+                if m is None:
+                    unmatched.append(i)
+                else:
+                    found.append((i, m))
+        if self.user:
+            for i in unmatched:
                 m = self._match_user(keys[i], nwords[i], budget)
                 if m is not None:
                     found.append((i, m))
         if len(found) > 1:
             found.sort(key=lambda x: x[0])
         return found
+
+    def forget(self) -> None:
+        """Forget the keys already seen (benchmarks start each round cold)."""
+        self._seen.clear()
 
     def page_budget(self) -> PageBudget:
         """A fresh timeout budget for the user rules, to pass to :meth:`match` for one page."""
