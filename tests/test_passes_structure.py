@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from newsclean import Settings, clean, clean_and_explain
 from newsclean.passes.lines import Features, guess_language, stopwords
@@ -76,6 +78,46 @@ def test_revision_makes_a_short_line_between_prose_good_and_between_furniture_ba
     assert revise([GOOD, SHORT, BAD]) == [GOOD, BAD, BAD]
     assert revise([BAD, NEAR, GOOD]) == [BAD, GOOD, GOOD]
     assert revise([BAD, NEAR, SHORT, BAD]) == [BAD, BAD, BAD, BAD]
+
+
+def _neighbour(classes, j, step, ignore_near, reach=6):
+    """The neighbour as jusText defines it: the nearest good or bad line (or any line
+    that is not short) at most ``reach`` lines away on one side; bad when there is none."""
+    for k in range(j + step, j + step * (reach + 1), step):
+        if not 0 <= k < len(classes):
+            break
+        c = classes[k]
+        if c in (BAD, GOOD) or (c == NEAR and not ignore_near):
+            return c
+    return BAD
+
+
+def _revise_line_by_line(cf):
+    out, n, j = list(cf), len(cf), 0
+    while j < n:
+        if cf[j] != SHORT:
+            j += 1
+            continue
+        k = j
+        while k + 1 < n and cf[k + 1] == SHORT:
+            k += 1
+        prev, nxt = _neighbour(cf, j, -1, True), _neighbour(cf, k, 1, True)
+        if prev == nxt and prev in (GOOD, BAD):
+            c = prev
+        else:
+            c = BAD if BAD in (_neighbour(cf, j, -1, False), _neighbour(cf, k, 1, False)) else GOOD
+        out[j:k + 1] = [c] * (k - j + 1)
+        j = k + 1
+    for j in range(n):
+        if cf[j] == NEAR:
+            out[j] = BAD if _neighbour(cf, j, -1, True) == BAD and _neighbour(cf, j, 1, True) == BAD else GOOD
+    return out
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([BAD, SHORT, SHORT, SHORT, NEAR, GOOD]), max_size=40))
+def test_revision_finds_each_lines_neighbours_as_a_line_by_line_search_does(cf):
+    assert revise(cf) == _revise_line_by_line(cf)
 
 
 # -- region ---------------------------------------------------------------------

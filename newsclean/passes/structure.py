@@ -233,8 +233,7 @@ class _Loop:
             base = self._classes[self.language] = {}
         missing = [i for i in idx if i not in base]
         if missing:
-            context_free = self.context_free
-            base.update(zip(missing, map(context_free, missing)))
+            base.update(zip(missing, self.context_free(missing)))
         cf = list(map(base.__getitem__, idx))
         if self.in_ingredients:
             cf = [NEAR if i in self.in_ingredients else c for i, c in zip(idx, cf)]
@@ -244,8 +243,7 @@ class _Loop:
             for j in range(len(idx)):
                 if ing[j] and sum(ing[max(0, j - 3):j + 4]) >= 3:
                     rev[j] = GOOD
-        score = self.score
-        return cf, rev, list(map(score, idx, cf, rev))
+        return cf, rev, self.scores(idx, cf, rev)
 
     def apply(self, idx: list[int], cf: list[int], rev: list[int], scores: list[float], context: bool) -> bool:
         """Find the article among the classified lines ``idx`` and drop what is not part of it."""
@@ -362,55 +360,73 @@ class _Loop:
         return changed
 
     # -- classification -------------------------------------------------
-    def context_free(self, i: int) -> int:
-        """A line's class from its own features and the page's language (a line standing
-        in an ingredient list, see ``in_ingredients``, is near-good whatever this says)."""
+    def context_free(self, lines: list[int]) -> list[int]:
+        """The classes of ``lines`` from their own features and the page's language (a line
+        standing in an ingredient list, see ``in_ingredients``, is near-good whatever this says).
+        One loop with everything bound locally: it runs once per line and language."""
         f, s = self.f, self.s
-        w, t = f.words[i], f.tokens[i]
-        if f.digits[i] and self.ingredient(i):
-            return NEAR
-        if f.copyright[i] or f.code[i] or (f.links[i] and w < 15):
-            return BAD
-        if f.date[i]:
-            return SHORT
-        if f.digits[i] > s.digits_share and w < 15:
-            return BAD
-        if f.seps[i] >= 2 and not f.end[i]:
-            return BAD
-        if self.language is not None and not f.cjk[i]:
-            dens = self.stops[i] / t if t else 0.0
-            if w >= s.good_words and dens >= s.good_density and (f.end[i] or w >= s.long_words):
-                return GOOD if not f.ellipsis[i] else NEAR
-            if w >= s.long_words and dens >= s.near_density:
-                return GOOD if f.end[i] else NEAR
-            if w >= s.near_words and f.end[i] and dens >= s.near_density:
-                return NEAR
-            if w >= s.good_words and dens >= s.good_density:
-                return NEAR
-            if w >= s.near_words and dens == 0 and f.caps[i] >= s.caps_menu_share:
-                return BAD
-            return SHORT
-        # Language-free: length and punctuation only.
-        if w >= s.free_good_words and (f.end[i] or f.inner[i] >= 2):
-            return GOOD if not f.ellipsis[i] else NEAR
-        if w >= s.near_words and f.end[i]:
-            return NEAR
-        return SHORT
+        words, tokens, digits, copyright, code, links = f.words, f.tokens, f.digits, f.copyright, f.code, f.links
+        date, seps, end, cjk, ellipsis, caps, inner = f.date, f.seps, f.end, f.cjk, f.ellipsis, f.caps, f.inner
+        stops, ingredient, language = self.stops, self.ingredient, self.language
+        digits_share, good_words, good_density, long_words = s.digits_share, s.good_words, s.good_density, s.long_words
+        near_density, near_words, caps_menu_share = s.near_density, s.near_words, s.caps_menu_share
+        free_good_words = s.free_good_words
+        out = []
+        add = out.append
+        for i in lines:
+            w = words[i]
+            if digits[i] and ingredient(i):
+                add(NEAR)
+            elif copyright[i] or code[i] or (links[i] and w < 15):
+                add(BAD)
+            elif date[i]:
+                add(SHORT)
+            elif digits[i] > digits_share and w < 15:
+                add(BAD)
+            elif seps[i] >= 2 and not end[i]:
+                add(BAD)
+            elif language is not None and not cjk[i]:
+                t = tokens[i]
+                dens = stops[i] / t if t else 0.0
+                if w >= good_words and dens >= good_density and (end[i] or w >= long_words):
+                    add(GOOD if not ellipsis[i] else NEAR)
+                elif w >= long_words and dens >= near_density:
+                    add(GOOD if end[i] else NEAR)
+                elif w >= near_words and end[i] and dens >= near_density:
+                    add(NEAR)
+                elif w >= good_words and dens >= good_density:
+                    add(NEAR)
+                elif w >= near_words and dens == 0 and caps[i] >= caps_menu_share:
+                    add(BAD)
+                else:
+                    add(SHORT)
+            # Language-free: length and punctuation only.
+            elif w >= free_good_words and (end[i] or inner[i] >= 2):
+                add(GOOD if not ellipsis[i] else NEAR)
+            elif w >= near_words and end[i]:
+                add(NEAR)
+            else:
+                add(SHORT)
+        return out
 
-    def score(self, i: int, c: int, r: int) -> float:
-        f, s = self.f, self.s
-        w = f.words[i]
-        if r == GOOD:
-            if c == GOOD:
-                return min(w, s.good_cap)
-            if c == NEAR:
-                return s.near_weight * w
-            return 0.5
-        if c == BAD:
-            return -(s.bad_penalty + s.bad_word_penalty * w)
-        if c == SHORT:
-            return -s.short_penalty
-        return -s.short_penalty - s.bad_word_penalty * w
+    def scores(self, idx: list[int], cf: list[int], rev: list[int]) -> list[float]:
+        """The score of each line in the main-region search: content positive, furniture negative."""
+        s, words = self.s, self.f.words
+        good_cap, near_weight, bad_penalty, bad_word_penalty = s.good_cap, s.near_weight, s.bad_penalty, s.bad_word_penalty
+        short_penalty = s.short_penalty
+        out = []
+        add = out.append
+        for i, c, r in zip(idx, cf, rev):
+            w = words[i]
+            if r == GOOD:
+                add(min(w, good_cap) if c == GOOD else near_weight * w if c == NEAR else 0.5)
+            elif c == BAD:
+                add(-(bad_penalty + bad_word_penalty * w))
+            elif c == SHORT:
+                add(-short_penalty)
+            else:
+                add(-short_penalty - bad_word_penalty * w)
+        return out
 
     def why(self, i: int, c: int, r: int, prefix: str = "") -> tuple:
         """The reason for dropping line ``i`` of class ``c`` (revised to ``r``), as a
@@ -426,17 +442,25 @@ class _Loop:
         With ``context``, lines earlier passes removed between two kept lines
         count against joining them (a footer's link block, a share bar).
         """
-        s = self.s
-        removed_before = self.removed_prefix() if context else None
         best, best_a, best_b = 0.0, -1, -1
         cur, cur_a = 0.0, 0
+        if not context:
+            for j, v in enumerate(scores):
+                if cur <= 0:
+                    cur, cur_a = v, j
+                else:
+                    cur += v
+                if cur > best:
+                    best, best_a, best_b = cur, cur_a, j
+            return best_a, best_b
+        removed_before = self.removed_prefix()
+        gap_penalty, gap_cap = self.s.gap_penalty, self.s.gap_cap
         prev = -1
         for j, (i, v) in enumerate(zip(idx, scores)):
             if cur <= 0:
                 cur, cur_a = v, j
             else:
-                if removed_before is not None:
-                    cur -= s.gap_penalty * min(removed_before[i] - removed_before[prev + 1], s.gap_cap)
+                cur -= gap_penalty * min(removed_before[i] - removed_before[prev + 1], gap_cap)
                 cur += v
             if cur > best:
                 best, best_a, best_b = cur, cur_a, j
@@ -810,22 +834,44 @@ def _why(prefix: str, c: int, r: int, words: float, stops: int, tokens: int) -> 
     return f"{prefix}{CLASS_NAMES[c]}{rv}; words {words:.0f}, stop {dens:.2f}"
 
 
-def _neighbour(classes: list[int], j: int, step: int, ignore_near: bool, reach: int = 6) -> int:
-    n = len(classes)
-    j += step
-    end = j + step * reach
-    while 0 <= j < n and j != end:
-        c = classes[j]
-        if c == BAD or c == GOOD or (c == NEAR and not ignore_near):
-            return c
-        j += step
-    return BAD
+_REACH = 6  # how far (in lines) revise looks for a line's neighbour
 
 
 def revise(cf: list[int]) -> list[int]:
-    """jusText's context-sensitive pass: short and near-good lines take their neighbours' class."""
-    out = list(cf)
+    """jusText's context-sensitive pass: short and near-good lines take their neighbours' class.
+
+    A line's neighbour on one side is the nearest good or bad line (or, where
+    near-good lines count, the nearest line that is not short) at most six lines
+    away, and bad when there is none; one pass each way finds them for all lines."""
     n = len(cf)
+    out = list(cf)
+    if SHORT not in cf and NEAR not in cf:
+        return out
+    reach = _REACH
+    # left[j] / left_any[j]: the neighbour before line j (good or bad / any but short)
+    left, left_any = [BAD] * n, [BAD] * n
+    gb = ns = -reach - 1
+    for j, c in enumerate(cf):
+        if j - gb <= reach:
+            left[j] = cf[gb]
+        if j - ns <= reach:
+            left_any[j] = cf[ns]
+        if c != SHORT:
+            ns = j
+            if c != NEAR:
+                gb = j
+    right, right_any = [BAD] * n, [BAD] * n
+    gb = ns = n + reach
+    for j in range(n - 1, -1, -1):
+        if gb - j <= reach:
+            right[j] = cf[gb]
+        if ns - j <= reach:
+            right_any[j] = cf[ns]
+        c = cf[j]
+        if c != SHORT:
+            ns = j
+            if c != NEAR:
+                gb = j
     # Short lines first, judged by the nearest good or bad lines around them.
     j = 0
     while j < n:
@@ -835,22 +881,17 @@ def revise(cf: list[int]) -> list[int]:
         k = j
         while k + 1 < n and cf[k + 1] == SHORT:
             k += 1
-        prev = _neighbour(cf, j, -1, True)
-        nxt = _neighbour(cf, k, 1, True)
+        prev, nxt = left[j], right[k]
         if prev == GOOD and nxt == GOOD:
             c = GOOD
         elif prev == BAD and nxt == BAD:
             c = BAD
         else:
-            p2, n2 = _neighbour(cf, j, -1, False), _neighbour(cf, k, 1, False)
-            c = BAD if (p2 == BAD or n2 == BAD) else GOOD
-        for m in range(j, k + 1):
-            out[m] = c
+            c = BAD if (left_any[j] == BAD or right_any[k] == BAD) else GOOD
+        out[j:k + 1] = [c] * (k - j + 1)
         j = k + 1
     # Near-good lines: bad only when furniture is on both sides.
-    for j in range(n):
-        if cf[j] == NEAR:
-            prev = _neighbour(cf, j, -1, True)
-            nxt = _neighbour(cf, j, 1, True)
-            out[j] = BAD if prev == BAD and nxt == BAD else GOOD
+    for j, c in enumerate(cf):
+        if c == NEAR:
+            out[j] = BAD if left[j] == BAD and right[j] == BAD else GOOD
     return out
