@@ -102,18 +102,27 @@ assert not any(b in dict(_QUOTE_PAIRS) for _, b in _QUOTE_PAIRS)
 
 
 def line_keys(lines: list[str]) -> list[str]:
-    """``[line_key(x) for x in lines]``, faster: an ASCII line needs its quotes made
-    straight only if it holds a backtick (the case of the quotes does not change,
-    so lowering first is the same), and the others by ``str.replace``."""
+    """``[line_key(x) for x in lines]``, faster:
+
+    * a line without white space other than single plain spaces (``isprintable``
+      is false for every other white-space character) needs no folding, only
+      stripping (the decoration includes the space);
+    * the keys are lowercased together, joined by newlines (no key holds one, and
+      a newline ends a word for the final-sigma rule as the end of a text does),
+      and their quotes made straight together by ``str.replace`` (the case of a
+      quote does not change, so lowering first is the same; an ASCII page needs
+      it only if it holds a backtick).
+    """
     decor = _DECOR
-    keys = [" ".join(x.split()).strip(decor).lower() for x in lines]
-    for i, k in enumerate(keys):
-        if not k.isascii() or "`" in k:
-            for a, b in _QUOTE_PAIRS:  # str.translate is slow on non-ASCII text
-                if a in k:
-                    k = k.replace(a, b)
-            keys[i] = k
-    return keys
+    keys = [x.strip(decor) if x.isprintable() and "  " not in x else " ".join(x.split()).strip(decor)
+            for x in lines]
+    text = "\n".join(keys).lower()
+    if not text.isascii() or "`" in text:
+        for a, b in _QUOTE_PAIRS:  # str.translate is slow on non-ASCII text
+            if a in text:
+                text = text.replace(a, b)
+    low = text.split("\n")
+    return low if len(low) == len(keys) else [line_key(x) for x in lines]
 
 
 def _passes() -> tuple[tuple[str, Pass], ...]:
