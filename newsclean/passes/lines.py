@@ -38,7 +38,8 @@ _LINKISH = re.compile(r"https?://|www\.|\.(?:com|org|net|de|pl|fr|co\.uk|html?|p
 _CODE = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>|\b(?:function\s*\(|document\.|window\.|var\s+\w+\s*=)|[{};]\s*[{}]").search
 # a line without any of these has no separators (see ``seps``)
 _SEP_CHARS = re.compile("[|•·»›/>\\-–—]").search
-_LINK_HINT = re.compile(r"\.(?:com|org|net|de|pl|fr|co|htm|php|jp|png)").search
+_LINK_HINT_RE = re.compile(r"\.(?:com|org|net|de|pl|fr|co|htm|php|jp|png)")
+_LINK_HINT = _LINK_HINT_RE.search
 _COPYRIGHT = re.compile(r"©|\(c\)\s*\d{4}|copyright|all rights reserved|alle rechte vorbehalten|tous droits réservés", re.I)
 _MONTHS = (
     "jan(?:uary|uar)?|feb(?:ruary|ruar)?|mar(?:ch)?|märz|apr(?:il)?|may|mai|jun[ei]?|jul[iy]?|aug(?:ust)?|sep(?:t|tember)?"
@@ -47,10 +48,9 @@ _MONTHS = (
     "|noviembre|diciembre|stycznia|lutego|marca|kwietnia|maja|czerwca|lipca|sierpnia|września|października|listopada|grudnia"
 )
 # A date or a time: "13 August 2024", "Aug. 13", "2024-08-13", "13.08.2024", "6:42 PM".
-DATELINE_SOURCE = (
-    rf"\b(?:{_MONTHS})\.?\s+\d{{1,2}}\b|\b\d{{1,2}}\.?\s+(?:{_MONTHS})\b|\b\d{{4}}-\d{{2}}-\d{{2}}\b"
-    r"|\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b|\b\d{1,2}:\d{2}\b"
-)
+_DATE_BY_MONTH = rf"\b(?:{_MONTHS})\.?\s+\d{{1,2}}\b|\b\d{{1,2}}\.?\s+(?:{_MONTHS})\b"
+_DATE_BY_DIGITS = r"\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b|\b\d{1,2}:\d{2}\b"
+DATELINE_SOURCE = f"{_DATE_BY_MONTH}|{_DATE_BY_DIGITS}"
 
 
 @lru_cache(maxsize=1)
@@ -88,6 +88,11 @@ def stopwords() -> dict[str, frozenset[str]]:
 @lru_cache(maxsize=1)
 def _all_stopwords() -> frozenset[str]:
     return frozenset().union(*stopwords().values())
+
+
+@lru_cache(maxsize=1)
+def _all_stopwords_and_break() -> frozenset[str]:
+    return _all_stopwords() | {"\0"}
 
 
 @lru_cache(maxsize=1)
@@ -147,8 +152,9 @@ def _roles(c: str) -> "tuple[str, str] | None":
 def _transcribe(text: str) -> "tuple[str, bytes, list[str]] | None":
     """The lowered text, the shape and the characters computed one by one, of ``text``.
 
-    In the lowered text every non-word character is a space, so splitting a line on
-    white space gives its lowercased \w+ tokens. In the shape every character is one
+    In the lowered text every non-word character is a space, so splitting it on white
+    space gives the lowercased \w+ tokens; a "\0" (otherwise a space too) stands
+    before, between and after the lines. In the shape every character is one
     of "U0w, " (a non-ASCII character as several "w"); each line starts with a space,
     and a space follows each ",", so " U" marks a token that starts with a capital.
     None when the text cannot be encoded (a lone surrogate).
@@ -173,7 +179,7 @@ def _transcribe(text: str) -> "tuple[str, bytes, list[str]] | None":
         shaped = shape.encode()
     else:
         shaped = data
-    lowered = data.translate(_LOWER_TABLE).decode()
+    lowered = (b"\0 " + data.translate(_LOWER_TABLE).replace(b"\n", b" \0 ") + b" \0").decode()
     shaped = b" " + shaped.translate(_SHAPE_TABLE).replace(b"\n", b"\n ").replace(b",", b", ")
     return lowered, shaped, special
 
@@ -191,6 +197,49 @@ def _lines_containing(text: str, starts: list[int], needle: str) -> list[int]:
         found.append(p)
         pos = find(needle, starts[p + 1])
     return found
+
+
+def _month_words() -> frozenset[str]:
+    """Every word the month alternation of ``DATELINE_SOURCE`` matches, in lower case.
+
+    The alternation is made of stems with an optional group ("jan(?:uary|uar)?") or
+    an optional character ("jun[ei]?"); anything else fails the assertion.
+    """
+    words: set[str] = set()
+    parts = re.findall(r"([^|(\[]+)(\(\?:([^()]+)\)\?|\[([^\]]+)\]\?)?", _MONTHS)
+    assert "|".join(stem + rest for stem, rest, _, _ in parts) == _MONTHS
+    for stem, _, group, chars in parts:
+        words.add(stem)
+        words.update(stem + x for x in (group.split("|") if group else chars or ""))
+    return frozenset(words)
+
+
+_MONTH_WORDS = _month_words()
+
+
+@lru_cache(maxsize=1)
+def _date_searches() -> "tuple[Callable[[str], Any], Callable[[str], Any]]":
+    """The two halves of ``dateline``: dates with a month name, dates and times in digits."""
+    return re.compile(_DATE_BY_MONTH, re.I).search, re.compile(_DATE_BY_DIGITS, re.I).search
+
+
+def _date_finder(text: str) -> "Callable[[str, list[str], bytes], bool]":
+    """Whether a line holds a date or a time (``dateline``), given also its lowered tokens and shape.
+
+    The pattern is two halves, and a line is searched with a half only if it may
+    match: a month name stands as a whole token ("13 Aug. 2024"), and digits around
+    "-", "." "/" or ":" ("2024-08-13", "6:42") show in the shape as "0 0" or "0, 0".
+    The month names are compared in lower case, which is what the case-insensitive
+    pattern does but for the dotless i and the long s ("ı", "ſ"): on a page holding
+    one, every line is searched for them.
+    """
+    by_month, by_digits = _date_searches()
+    disjoint = (lambda toks: False) if "ı" in text or "ſ" in text else _MONTH_WORDS.isdisjoint
+
+    def holds_date(line: str, toks: list[str], shape: bytes) -> bool:
+        return (((b"0 0" in shape or b"0, 0" in shape) and by_digits(line) is not None)
+                or (not disjoint(toks) and by_month(line) is not None))
+    return holds_date
 
 
 _CLOSERS = "'\"”’»«“)]"
@@ -224,39 +273,50 @@ class _Columns:
             return
         lowered, shaped, special = got
         starts = list(accumulate(map(add, map(len, lines), repeat(1)), initial=0))
-        toks = list(map(str.split, lowered.split("\n")))
-        self._words(toks, shaped.split(b"\n"))
+        self._words(lowered.split(), shaped.split(b"\n"), text)
         self._ends(text + "\n", starts)
         self._rare(text, starts)
         if special:
             self._one_by_one(compress(range(k), map(operator.not_, map(frozenset(special).isdisjoint, lines))))
 
 
-    def _words(self, toks: list[list[str]], shapes: list[bytes]) -> None:
-        """Tokens, words, inner punctuation, capitals, digits, dates and stop words."""
+    def _words(self, words: list[str], shapes: list[bytes], text: str) -> None:
+        """Tokens, words, inner punctuation, capitals, digits, dates and stop words.
+
+        ``words`` are the page's lowered tokens with a "\0" before, between and after
+        the lines: one list for the page, not one per line.
+        """
         lines, dense, sparse = self.lines, self.dense, self.sparse
-        tokens = dense["tokens"] = list(map(len, toks))
+        firsts, tokens = _spans(words, len(lines))
+        dense["tokens"] = tokens
         dense["chars"] = list(map(len, lines))
         dense["words"] = list(map(float, tokens))
         dense["inner"] = list(map(bytes.count, shapes, repeat(b",")))
-        dense["stops"] = list(map(list, map(filter, repeat(_all_stopwords().__contains__), toks)))
-        # Every token is all letters but on the lines whose shape holds a "0".
+        dense["stops"] = _stops(words, tokens)
+        upper = list(map(bytes.count, shapes, repeat(b" U")))
+        # Where every token is all letters, capitals are at most all of them: the share
+        # needs neither min() nor a check for zero (a line without tokens has no capitals).
         alpha = tokens.copy()
-        digits, dates, date_re = sparse["digits"], sparse["date"], dateline().search
-        no_letters = []
-        for p in compress(count(), map(operator.contains, shapes, repeat(b"0"))):
+        at = -1
+        try:
+            while True:
+                at = tokens.index(0, at + 1)
+                alpha[at] = 1
+        except ValueError:
+            pass
+        caps = dense["caps"] = list(map(truediv, upper, alpha))
+        # Lines with a token that is not all letters have a "0" in their shape.
+        digits, dates = sparse["digits"], sparse["date"]
+        holds_date = _date_finder(text)
+        for p in compress(count(), map((-1).__ne__, map(bytes.find, shapes, repeat(b"0")))):
             nt = tokens[p]
-            a = alpha[p] = sum(map(str.isalpha, toks[p]))
+            toks = words[firsts[p]:firsts[p] + nt]
+            a = sum(map(str.isalpha, toks))
+            caps[p] = min(1.0, upper[p] / a) if a else 0.0
             if a < nt:
                 digits[p] = (nt - a) / nt
                 if nt <= 15:
-                    dates[p] = date_re(lines[p]) is not None
-                if not a:
-                    no_letters.append(p)
-        upper = map(bytes.count, shapes, repeat(b" U"))
-        caps = dense["caps"] = list(map(min, repeat(1.0), map(truediv, upper, map(max, alpha, repeat(1)))))
-        for p in no_letters:
-            caps[p] = 0.0
+                    dates[p] = holds_date(lines[p], toks, shapes[p])
 
     def _ends(self, text: str, starts: list[int]) -> None:
         """Sentence endings and ellipses; ``text`` is the page's text with a final "\n".
@@ -275,22 +335,31 @@ class _Columns:
             ellipsis[p] = search(lines[p]) is not None
 
     def _rare(self, text: str, starts: list[int]) -> None:
-        """Separators, links, markup and copyright, on the lines holding one of their characters."""
+        """Separators, links, markup and copyright, on the lines holding one of their hints.
+
+        Each hint is found in the page's text by ``str.find`` (a single character by
+        memchr); a few stand for longer ones ("/" for " / " and "://", "(" for "(c)"
+        and "();"), and the value is computed on the line itself, so a line found by
+        a broader hint gets the same value as by the exact one.
+        """
         lines, sparse = self.lines, self.sparse
+        found: dict[str, list[int]] = {}
 
-        def holding(*needles: str) -> list[int]:
-            return sorted(set(chain.from_iterable(_lines_containing(text, starts, x) for x in needles if x in text)))
+        def holding(needles: tuple[str, ...]) -> list[int]:
+            for x in needles:
+                if x not in found:
+                    found[x] = _lines_containing(text, starts, x)
+            return sorted(set(chain.from_iterable(map(found.__getitem__, needles))))
 
+        found["."] = [bisect_right(starts, m.start()) - 1 for m in _LINK_HINT_RE.finditer(text)]
         for name, needles, value in (
-            ("seps", ("|", "•", "·", " » ", " › ", " / ", " > ", " - ", " – ", " — "), _seps),
-            ("links", ("://", "www.", "@", "#", ".com", ".org", ".net", ".de", ".pl", ".fr", ".co", ".htm",
-                       ".php", ".jp", ".png"), lambda s: len(_LINKISH.findall(s))),
-            ("code", ("<", "{", "();"), lambda s: _CODE(s) is not None),
-            ("copyright", ("©", "ight", "IGHT", "rved", "(c)", "(C)", "vorbehalten"),
-             lambda s: _COPYRIGHT.search(s) is not None),
+            ("seps", ("|", "•", "·", "»", "›", "/", ">", " - ", "–", "—"), _seps),
+            ("links", ("/", "www.", "@", "#", "."), _links),
+            ("code", ("<", "{", "("), _code),
+            ("copyright", ("©", "ight", "IGHT", "rved", "(", "vorbehalten"), _copyright),
         ):
             column = sparse[name]
-            for p in holding(*needles):
+            for p in holding(needles):
                 column[p] = value(lines[p])
 
     def _one_by_one(self, positions: "Iterable[int]") -> None:
@@ -303,6 +372,33 @@ class _Columns:
                     column[p] = value
                 else:
                     sparse[name][p] = value
+
+
+def _spans(words: list[str], k: int) -> tuple[list[int], list[int]]:
+    """Where each of the ``k`` lines' tokens start in ``words`` (split at "\0"), and how many there are."""
+    index = words.index
+    firsts: list[int] = []
+    counts: list[int] = []
+    first, add_first, add_count = 1, firsts.append, counts.append
+    for _ in range(k):
+        end = index("\0", first)
+        add_first(first)
+        add_count(end - first)
+        first = end + 1
+    return firsts, counts
+
+
+def _stops(words: list[str], tokens: list[int]) -> list[list[str]]:
+    """The stop words of each line, in order: filtered from the page's words in one pass.
+
+    A line without any shares one empty list, as in ``Features``'s default.
+    """
+    keep = _all_stopwords_and_break().__contains__
+    pieces = " ".join(filter(keep, words)).split("\0")[1:-1]
+    got: list[list[str]] = [[]] * len(pieces)
+    for p in compress(count(), map(" ".__ne__, pieces)):
+        got[p] = pieces[p].split()
+    return got
 
 
 def _spreader(n: int, at: list[int]) -> "Callable[[list[Any], Any], list[Any]]":
@@ -366,11 +462,24 @@ def _exact(s: str) -> tuple[Any, ...]:
         stops = list(filter(_all_stopwords().__contains__,
                             " ".join(toks).lower().split() if s.isascii() or ("Σ" not in s and "İ" not in s)
                             else _TOKEN.findall(s.lower())))
-    links = len(_LINKISH.findall(s)) if ("://" in s or "www." in s or "@" in s or "#" in s or _LINK_HINT(s)) else 0
-    code = ("<" in s or "{" in s or "();" in s) and _CODE(s) is not None
-    copyright = (("©" in s or "ight" in s or "IGHT" in s or "rved" in s or "(c)" in s or "(C)" in s
-                  or "vorbehalten" in s) and _COPYRIGHT.search(s) is not None)
-    return (words, nt, len(s), cjk, end, ellipsis, inner, caps, digits, _seps(s), links, copyright, date, code, stops)
+    return (words, nt, len(s), cjk, end, ellipsis, inner, caps, digits, _seps(s), _links(s), _copyright(s), date,
+            _code(s), stops)
+
+
+def _links(s: str) -> int:
+    """URL-, file- or handle-like tokens (none without one of the hints)."""
+    return len(_LINKISH.findall(s)) if ("://" in s or "www." in s or "@" in s or "#" in s or _LINK_HINT(s)) else 0
+
+
+def _code(s: str) -> bool:
+    """Markup or script; only on a line holding "<", "{" or "();" (not prose naming "document.")."""
+    return ("<" in s or "{" in s or "();" in s) and _CODE(s) is not None
+
+
+def _copyright(s: str) -> bool:
+    """A copyright line; only one holding one of these literal hints."""
+    return (("©" in s or "ight" in s or "IGHT" in s or "rved" in s or "(c)" in s or "(C)" in s
+             or "vorbehalten" in s) and _COPYRIGHT.search(s) is not None)
 
 
 def _seps(s: str) -> int:
