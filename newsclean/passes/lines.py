@@ -36,8 +36,6 @@ _SENTENCE_END = re.compile(r"""[.!?。！？…]['"”’»«“)\]]*$|[.!?]\s*\
 _ELLIPSIS_END = re.compile(r"(?:\.\.\.|…|\[…\]|\[\.\.\.\])\s*$")
 _LINKISH = re.compile(r"https?://|www\.|\.(?:com|org|net|de|pl|fr|co\.uk|html?|php|jpe?g|png)\b|(?:^|\s)[@#]\w|\w@\w")
 _CODE = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>|\b(?:function\s*\(|document\.|window\.|var\s+\w+\s*=)|[{};]\s*[{}]").search
-# a line without any of these has no separators (see ``seps``)
-_SEP_CHARS = re.compile("[|•·»›/>\\-–—]").search
 _LINK_HINT_RE = re.compile(r"\.(?:com|org|net|de|pl|fr|co|htm|php|jp|png)")
 _LINK_HINT = _LINK_HINT_RE.search
 _COPYRIGHT = re.compile(r"©|\(c\)\s*\d{4}|copyright|all rights reserved|alle rechte vorbehalten|tous droits réservés", re.I)
@@ -150,7 +148,7 @@ def _roles(c: str) -> "tuple[str, str] | None":
 
 
 def _transcribe(text: str) -> "tuple[str, bytes, list[str]] | None":
-    """The lowered text, the shape and the characters computed one by one, of ``text``.
+    r"""The lowered text, the shape and the characters computed one by one, of ``text``.
 
     In the lowered text every non-word character is a space, so splitting it on white
     space gives the lowercased \w+ tokens; a "\0" (otherwise a space too) stands
