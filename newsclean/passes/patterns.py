@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from itertools import compress
+from operator import not_
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -17,13 +19,12 @@ def run(page: "Page") -> None:
     matcher = page.compiled.matcher
     budget = matcher.page_budget()
     keys = page.keys
-    todo = []
-    for i, key in enumerate(keys):
-        if not _HAS_WORD(key):
+    has_word = list(map(_HAS_WORD, keys))
+    todo = list(compress(range(len(keys)), has_word))
+    if len(todo) < len(keys):
+        for i in compress(range(len(keys)), map(not_, has_word)):
             if not page.is_blank(i):
                 page.drop(i, NO_TEXT, STAGE)
-            continue
-        todo.append(i)
     for i, m in matcher.match_page(keys, page.nwords, todo, budget):
         if m.timed_out:
             page.notes.append(m.note(i + 1))
