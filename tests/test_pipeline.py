@@ -26,3 +26,17 @@ def test_keys_of_a_page_are_the_keys_of_its_lines(lines):
 def test_keys_of_typical_lines():
     lines, _ = split_lines("  WATCH:  The ‘Harbor’ Report\u00a0 •\n\tΟΔΟΣ ΣΟΦΟΚΛΕΟΥΣ\n\n» İstanbul `live` «\n")
     assert line_keys(lines) == ["watch: the 'harbor' report", "οδος σοφοκλεους", "", "i̇stanbul 'live'"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from("ab \r\n\u2028"), max_size=40))
+def test_lines_end_at_crlf_lone_cr_and_lf_alike(text):
+    import re
+
+    lines, newline = split_lines(text)
+    expected = re.split(r"\r\n|\r|\n", text)
+    if expected[-1] == "":
+        expected.pop()
+    assert lines == expected
+    first = re.search(r"\r\n|\r|\n", text)
+    assert newline == ("\r\n" if first is not None and first.group() == "\r\n" else "\n")
