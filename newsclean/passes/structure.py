@@ -158,11 +158,10 @@ class _Loop:
         self._ingredient: dict[int, bool] = {}
         self._stops_for: str | None = "?"
         self.stops: list[int] = []
-        # End markers among all non-blank lines (also those the pattern rules removed).
         self._removed_prefix: list[int] | None = None
-        keys, pats = page.keys, _patterns()
-        self.markers = [i for i in compress(range(len(keys)), map(pats.any_marker, keys)) if len(keys[i]) < 200]
-        self.signatures = _signatures(keys, page.nwords)
+        # End markers and comment signatures among all lines (also those the pattern rules
+        # removed), found on first use for the lines asked about (see ``ends_between``).
+        self._end_kind: list[int | None] = [None] * len(page.lines)
         self.nonblank = list(compress(range(len(page.lines)), map(not_, page._blank)))
         self._bare: set[int] | None = None  # bare numbers not yet dropped
         self._guess = _LanguageGuess(feats, settings.language_min_hits, settings.language_min_share)
@@ -664,6 +663,22 @@ class _Loop:
         return stopwords().get(self.language or "", frozenset())
 
     # -- article end ----------------------------------------------------
+    def ends_between(self, lo: int, hi: int) -> tuple[list[int], list[int]]:
+        """The end markers and the comment signatures among the lines after ``lo`` up to
+        ``hi``, in order. Each line is looked at once, the first time it is asked about:
+        the lines above the article never are."""
+        kind, keys = self._end_kind, self.page.keys
+        missing = [i for i in range(lo + 1, hi + 1) if kind[i] is None]
+        if missing:
+            ks = [keys[i] for i in missing]
+            for i, k, m in zip(missing, ks, map(_patterns().any_marker, ks)):
+                kind[i] = _MARKER if m is not None and len(k) < 200 else 0
+            for j in _signatures(ks, [self.page.nwords[i] for i in missing]):
+                kind[missing[j]] |= _SIGNATURE_LINE
+        span = range(lo + 1, hi + 1)
+        return ([i for i in span if kind[i] & _MARKER],  # type: ignore[operator]
+                [i for i in span if kind[i] & _SIGNATURE_LINE])  # type: ignore[operator]
+
     def cut_at_end(self, idx: list[int], cf: list[int], a: int, b: int) -> bool:
         """Cut the region at the first end that follows the bulk of its prose.
 
@@ -678,9 +693,9 @@ class _Loop:
         # so that the outcome does not depend on which rules are on.
         b = len(idx) - 1
         start, stop = idx[a], idx[b]
-        sigs = [x for x in self.signatures if start < x <= stop]
+        markers, sigs = self.ends_between(start, stop)
         thread = sigs[: max(0, len(sigs) - s.thread_min + 1)]
-        ends = sorted([(m, "") for m in self.markers if start < m <= stop]
+        ends = sorted([(m, "") for m in markers]
                       + [(x, f"comment thread, {len(sigs) - k} signatures from here") for k, x in enumerate(thread)])
         if not ends:
             return False
@@ -710,7 +725,8 @@ class _Loop:
                 continue
             # A box of links ("Read also", "Related") inside the story: the article resumes below it.
             if (not why and not _COMMENT_MARKER.match(page.keys[m]) and not _patterns().comment_lead(page.keys[m])
-                    and self.resumes(idx, cf, j, b, s.resume_min_words if self.markers[-1] == m else s.resume_before_end_words)):
+                    and self.resumes(idx, cf, j, b, s.resume_min_words if not self.ends_between(m, len(page.lines) - 1)[0]
+                                     else s.resume_before_end_words)):
                 # The box's own items (headlines of other stories, up to the prose) go with it.
                 items = []
                 k = j
@@ -790,8 +806,11 @@ class _LanguageGuess:
         return best
 
 
+_MARKER, _SIGNATURE_LINE = 1, 2  # bits of _Loop._end_kind
+
+
 def _signatures(keys: list[str], nwords: list[int]) -> list[int]:
-    """The lines that look like a comment's signature: "Anna, 3 May 2024 at 9:14 pm",
+    """The positions of the ``keys`` that look like a comment's signature: "Anna, 3 May 2024 at 9:14 pm",
     "2 hours ago", "Anna said:", or a lone "Reply". Only short lines that do not end
     a sentence qualify; the large pattern runs only on those with a digit or a final
     colon (it cannot match the others), all in C-level loops."""
