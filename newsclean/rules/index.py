@@ -31,7 +31,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
-from itertools import accumulate
+from itertools import accumulate, repeat
+from operator import add
 from typing import Any, Sequence
 
 try:  # Python 3.11+
@@ -486,7 +487,7 @@ def _scan(tier: dict[str, list[_Bucket]], keys: Sequence[str], lines: Sequence[i
     the page) holds a literal of (``tier`` maps literals to their buckets): one
     ``str.find`` scan per literal."""
     text = "\n".join(keys)
-    starts = list(accumulate(map(len, keys[:-1]), lambda a, n: a + n + 1, initial=0))
+    starts = list(accumulate(map(add, map(len, keys[:-1]), repeat(1)), initial=0))
     find = text.find
     for lit, buckets in tier.items():
         pos = find(lit)
