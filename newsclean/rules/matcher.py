@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import time
 from dataclasses import dataclass, field
+from itertools import repeat
 from typing import Any, Sequence
 
 from . import Rule
@@ -116,19 +117,22 @@ class Matcher:
         seen = self._seen
         if len(seen) > SEEN_MAX_KEYS:
             seen.clear()
-        for i in todo:
-            key = keys[i]
-            got = seen.get(key, _UNSEEN)
-            if got is None:
+        todo = list(todo)
+        got_all = list(map(seen.get, map(keys.__getitem__, todo), repeat(_UNSEEN)))
+        for i, got in zip(todo, got_all):
+            if got is _UNSEEN:
+                key = keys[i]
+                if not key or len(key) > MAX_KEY_CHARS:
+                    continue
+                hit = exact.get(key)
+                if hit is not None:
+                    found.append((i, plain.get(hit.code) or plain.setdefault(hit.code, Match(hit))))
+                elif nwords[i] <= max_words:
+                    rest.append(i)
+            elif got is None:
                 unmatched.append(i)
-            elif got is not _UNSEEN:
+            else:
                 found.append((i, got))  # type: ignore[arg-type]
-            elif not key or len(key) > MAX_KEY_CHARS:
-                continue
-            elif (hit := exact.get(key)) is not None:
-                found.append((i, plain.get(hit.code) or plain.setdefault(hit.code, Match(hit))))
-            elif nwords[i] <= max_words:
-                rest.append(i)
         if rest:
             index = self.index
             gates = index.gate_hits([keys[i] for i in rest], [nwords[i] for i in rest])
