@@ -61,6 +61,27 @@ def test_language_is_guessed_from_stop_words(text, code):
     assert guess_language(f, [0], 5, 0.08) == code
 
 
+MIXED = [P1, P2, "Der Hafenrat hat am Montag den neuen Fahrplan für die Fähren beschlossen.",
+         "Le conseil du port a approuvé lundi le nouvel horaire des ferries.", "Tide Tables", "Quay Cams",
+         "El consejo del puerto aprobó el lunes el nuevo horario.", "und die der das", "le la les des", "the of and"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(MIXED), min_size=1, max_size=14),
+       st.lists(st.integers(min_value=0, max_value=13), max_size=14))
+def test_language_kept_up_to_date_as_lines_go_is_the_language_of_the_lines_left(lines, removal_order):
+    from newsclean.passes.structure import _LanguageGuess
+
+    f = Features(lines)
+    guess = _LanguageGuess(f, 5, 0.08)
+    kept = list(range(len(lines)))
+    assert guess.language(kept) == guess_language(f, kept, 5, 0.08)
+    for i in removal_order:
+        if i in kept and len(kept) > 1:
+            kept.remove(i)
+            assert guess.language(kept) == guess_language(f, kept, 5, 0.08)
+
+
 def test_unknown_script_has_no_language():
     f = Features(["港口委员会周一批准了新的渡轮时刻表，最后一班船将比现在晚一个小时开出。"])
     assert guess_language(f, [0], 5, 0.08) is None

@@ -768,8 +768,10 @@ class _Loop:
 class _LanguageGuess:
     """The page's language from the lines still kept, as :func:`~newsclean.passes.lines.guess_language`
     finds it, kept up to date as lines go: the stop words of each language among the
-    kept lines are counted once, and the counts of the lines removed since the last
-    guess are taken off (and those of lines new to it added)."""
+    kept lines are counted once. The counts of lines removed since are taken off only
+    when they could change the answer: each removed stop word lowers a language's count
+    by at most one, so when the leader stays ahead (and above the thresholds, or below
+    them) by more than the removed lines' stop words, the answer stands as it is."""
 
     def __init__(self, feats: Features, min_hits: int, min_share: float) -> None:
         self.f, self.min_hits, self.min_share = feats, min_hits, min_share
@@ -777,33 +779,51 @@ class _LanguageGuess:
         self.codes = tuple(sorted(lists))
         self.lists = [lists[code] for code in self.codes]
         self.hits = [0] * len(self.codes)  # stop words of each language among the lines counted
-        self.total = 0  # tokens of the lines counted
-        self.counted: set[int] = set()
+        self.counted: set[int] = set()  # lines whose stop words ``hits`` counts
+        self.pending: set[int] = set()  # counted lines no longer kept, not yet taken off
 
     def _add(self, lines: "Iterable[int]", sign: int) -> None:
-        f, hits = self.f, self.hits
-        lines = list(lines)
-        self.total += sign * sum(map(f.tokens.__getitem__, lines))
-        counts = Counter(chain.from_iterable(map(f.stops.__getitem__, lines)))
+        counts = Counter(chain.from_iterable(map(self.f.stops.__getitem__, lines)))
+        hits = self.hits
         for k, words in enumerate(self.lists):
             hits[k] += sign * sum(map(counts.__getitem__, words.intersection(counts)))
 
     def language(self, idx: list[int]) -> str | None:
         """The language of the lines ``idx``, or None when no stop-word list is hit enough."""
         now = set(idx)
-        gone, new = self.counted - now, now - self.counted
-        if gone:
-            self._add(gone, -1)
+        new = now - self.counted
         if new:
             self._add(new, 1)
-        self.counted = now
-        best, best_hits = None, 0
-        for code, h in zip(self.codes, self.hits):
-            if h > best_hits:
-                best, best_hits = code, h
-        if best is None or best_hits < self.min_hits or best_hits < self.min_share * self.total:
-            return None
-        return best
+            self.counted |= new
+        self.pending = (self.counted - now) if self.pending or len(self.counted) > len(now) else set()
+        total = sum(map(self.f.tokens.__getitem__, idx))
+        if self.pending:
+            slack = sum(map(len, map(self.f.stops.__getitem__, self.pending)))
+            got = self._decide(total, slack)
+            if got is not _UNSURE:
+                return got  # type: ignore[return-value]
+            self._add(self.pending, -1)
+            self.counted -= self.pending
+            self.pending = set()
+        return self._decide(total, 0)  # type: ignore[return-value]
+
+    def _decide(self, total: int, slack: int) -> "str | None | object":
+        """The answer if every language's count may be up to ``slack`` lower than ``hits``
+        says (``_UNSURE`` when that could change it)."""
+        hits = self.hits
+        top = max(hits)
+        if top == 0 or top < self.min_hits or top < self.min_share * total:
+            return None  # the true counts are no higher
+        b = hits.index(top)
+        low = top - slack
+        if low <= 0 or low < self.min_hits or low < self.min_share * total:
+            return _UNSURE
+        if any(h >= low for h in hits[:b]) or any(h > low for h in hits[b + 1:]):
+            return _UNSURE
+        return self.codes[b]
+
+
+_UNSURE = object()
 
 
 _MARKER, _SIGNATURE_LINE = 1, 2  # bits of _Loop._end_kind
