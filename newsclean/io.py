@@ -438,6 +438,28 @@ class Discard(Exception):
     """Raise inside :func:`atomic_writer` to drop the new content and leave the target alone."""
 
 
+_INTERRUPTS = ("SIGINT", "SIGTERM")
+
+
+def _hold_interrupts() -> "set[int] | None":
+    """Hold Ctrl-C and SIGTERM back (they stay pending) in this thread; the mask to restore,
+    or None where signals cannot be held (no ``pthread_sigmask``, as on Windows)."""
+    import signal
+
+    mask = getattr(signal, "pthread_sigmask", None)
+    if mask is None:
+        return None
+    return set(mask(signal.SIG_BLOCK, {getattr(signal, name) for name in _INTERRUPTS}))
+
+
+def _release_interrupts(blocked: "set[int] | None") -> None:
+    """Restore the mask ``_hold_interrupts`` saved; a signal held meanwhile is handled now."""
+    if blocked is not None:
+        import signal
+
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+
+
 @contextmanager
 def atomic_writer(path: Path, *, backup_suffix: str | None = None) -> Iterator[BinaryIO]:
     """A binary file that replaces ``path`` atomically when the ``with`` block ends.
@@ -458,9 +480,15 @@ def atomic_writer(path: Path, *, backup_suffix: str | None = None) -> Iterator[B
         os.umask(umask)
         mode = 0o666 & ~umask
         existed = False
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name[:200]}.", suffix=".newsclean-tmp", dir=parent)
+    # Ctrl-C or SIGTERM wait while the temporary file is made, so that the handler's
+    # exception is raised only where this function knows the file and removes it.
+    blocked = _hold_interrupts()
+    tmp = None
     try:
-        with os.fdopen(fd, "wb") as fh:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name[:200]}.", suffix=".newsclean-tmp", dir=parent)
+        fh = os.fdopen(fd, "wb")
+        blocked = _release_interrupts(blocked)
+        with fh:
             try:
                 yield fh
             except Discard:
@@ -472,10 +500,12 @@ def atomic_writer(path: Path, *, backup_suffix: str | None = None) -> Iterator[B
             _backup(path, path.with_name(path.name + backup_suffix))
         os.replace(tmp, path)
     except BaseException as exc:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
+        _release_interrupts(blocked)
+        if tmp is not None:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
         if isinstance(exc, Discard):
             return
         if isinstance(exc, OSError) and exc.errno is not None and not exc.filename:

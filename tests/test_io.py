@@ -355,3 +355,33 @@ def test_blocks_never_split_a_crlf(tmp_path):
         blocks = list(iter_blocks(src, limit))
         assert not any(b.text.startswith("\n") for b in blocks[1:]), limit
         assert not any(b.text.endswith("\r") and not b.text.endswith("\r\n") for b in blocks), limit
+
+
+@pytest.mark.skipif(not hasattr(__import__("signal"), "pthread_sigmask"), reason="signals cannot be held here")
+def test_a_signal_while_the_temporary_file_is_made_leaves_no_temporary_file(tmp_path, monkeypatch):
+    import signal
+    import tempfile
+
+    from newsclean import io as nio
+
+    class Stop(BaseException):
+        pass
+
+    def stop(signum, frame):
+        raise Stop()
+
+    real_mkstemp = tempfile.mkstemp
+
+    def mkstemp_then_signal(*args, **kwargs):
+        got = real_mkstemp(*args, **kwargs)
+        os.kill(os.getpid(), signal.SIGTERM)  # arrives right after the file exists
+        return got
+
+    old = signal.signal(signal.SIGTERM, stop)
+    monkeypatch.setattr(nio.tempfile, "mkstemp", mkstemp_then_signal)
+    try:
+        with pytest.raises(Stop):
+            nio.write_atomic(tmp_path / "out.txt", b"article\n")
+    finally:
+        signal.signal(signal.SIGTERM, old)
+    assert list(tmp_path.iterdir()) == []
