@@ -185,7 +185,7 @@ def _clean_large_job(job: Job, config: Config, opts: RunOptions, res: FileResult
 
 def clean_job(job: Job, config: Config, opts: RunOptions) -> FileResult:
     """Clean one job; every failure becomes a FileResult with ``ok=False``."""
-    from . import clean_and_explain
+    from .pipeline import run
 
     res = FileResult(job.label, True)
     try:
@@ -201,7 +201,7 @@ def clean_job(job: Job, config: Config, opts: RunOptions) -> FileResult:
         decoded = decode(data, opts.encoding)
         res.warning = decoded.warning
         res.bytes_in = len(data)
-        result = clean_and_explain(decoded.text, config)
+        result = run(decoded.text, config, details=opts.keep_decisions)
         out = encode(result.text)
         res.bytes_out = len(out)
         res.stats = result.stats()

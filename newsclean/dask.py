@@ -31,12 +31,14 @@ def explanation(result: Any) -> dict[str, list[Any]]:
 
 
 def _clean_partition(texts: Any, config: Config | None, explain: bool) -> list[Any]:
-    from . import clean_and_explain
+    from . import clean, clean_and_explain
 
+    if not explain:
+        return [clean(text, config) for text in texts]
     out: list[Any] = []
     for text in texts:
         result = clean_and_explain(text, config)
-        out.append({"text": result.text, **explanation(result)} if explain else result.text)
+        out.append({"text": result.text, **explanation(result)})
     return out
 
 
@@ -52,7 +54,7 @@ def clean_bag(bag: "dask.bag.Bag", config: Config | None = None, explain: bool =
 def _clean_frame(frame: Any, column: str, config: Config | None, explain: bool, output_column: str) -> Any:
     import pandas as pd
 
-    from . import clean_and_explain
+    from . import clean, clean_and_explain
 
     frame = frame.copy()
     texts: list[Any] = []
@@ -62,9 +64,13 @@ def _clean_frame(frame: Any, column: str, config: Config | None, explain: bool, 
             texts.append(value)
             notes.append(None)
             continue
-        result = clean_and_explain(value, config)
-        texts.append(result.text)
-        notes.append(explanation(result))
+        if explain:
+            result = clean_and_explain(value, config)
+            texts.append(result.text)
+            notes.append(explanation(result))
+        else:
+            texts.append(clean(value, config))
+            notes.append(None)
     frame[output_column] = pd.Series(texts, index=frame.index, dtype=frame[column].dtype)
     if explain:
         frame[output_column + EXPLAIN_COLUMN_SUFFIX] = pd.Series(notes, index=frame.index, dtype=object)

@@ -171,7 +171,7 @@ class _Cleaner:
         return cfg
 
     def chunk(self, first_lineno: int, lines: list[bytes]) -> ChunkResult:
-        from . import clean_and_explain
+        from .pipeline import run
 
         out = ChunkResult()
         opts = self.opts
@@ -191,7 +191,7 @@ class _Cleaner:
                 else:
                     out.dropped += 1
                 continue
-            result = clean_and_explain(text, self.config_for(record))
+            result = run(text, self.config_for(record), details=opts.explain)
             set_path(record, opts.field, result.text)
             if opts.explain:
                 record[opts.explain_field] = {"removed": [d.to_dict() for d in result.decisions],

@@ -155,7 +155,7 @@ def clean_large_file(
     left as it was. When ``dst`` is ``src`` and the cleaned text equals the
     input, the file is not rewritten (``unchanged``).
     """
-    from . import clean_and_explain
+    from .pipeline import run as clean_block
 
     src = Path(src)
     cfg = config or Config()
@@ -177,7 +177,7 @@ def clean_large_file(
                 if block.ends_line:
                     res.lines_in += 1
                 continue
-            result = clean_and_explain(block.text, cfg)
+            result = clean_block(block.text, cfg, details=keep_decisions)
             res.lines_in += result.lines_in
             res.stats.update(result.stats())
             offset = block.first_line - 1

@@ -77,10 +77,11 @@ class Page:
         self.removed[i] = (code, stage, detail)
         return True
 
-    def decisions(self) -> tuple[Decision, ...]:
-        """One :class:`Decision` per removed line, in line order, with its reason."""
+    def decisions(self, details: bool = True) -> tuple[Decision, ...]:
+        """One :class:`Decision` per removed line, in line order, with its reason
+        (without, when ``details`` is false: for counts by rule)."""
         rules, lines = self._rules, self.lines
-        return tuple(Decision(i + 1, lines[i], d[0], rules[d[0]].name, d[1], detail_text(d[2]))
+        return tuple(Decision(i + 1, lines[i], d[0], rules[d[0]].name, d[1], detail_text(d[2]) if details else "")
                      for i, d in enumerate(self.removed) if d is not None)
 
     def undo(self, stage: str) -> int:
@@ -189,11 +190,12 @@ def _process(text: str, config: Config | None) -> tuple[Page, str]:
     return page, newline
 
 
-def run(text: str, config: Config | None = None) -> Result:
-    """Clean ``text`` and record why each removed line went."""
+def run(text: str, config: Config | None = None, details: bool = True) -> Result:
+    """Clean ``text`` and record why each removed line went (the rule and stage only,
+    without the reason, when ``details`` is false: what a batch needs for its counts)."""
     page, newline = _process(text, config)
     return Result(
-        text=assemble(page, newline), decisions=page.decisions(), lines_in=len(page.lines),
+        text=assemble(page, newline), decisions=page.decisions(details), lines_in=len(page.lines),
         notes=tuple(page.notes), language=page.language, newline=newline,
     )
 
