@@ -56,8 +56,11 @@ class Case:
 
 def run_cli(args: list[str], cwd: Path, *, stdin: bytes | None = None, mem_cap_mb: int | None = None,
             drop_root_read: bool = False, timeout: float = 900, signal_after: tuple[float, int] | None = None,
-            python_args: list[str] | None = None) -> Run:
-    """Run ``python -m newsclean ARGS`` (or ``python PYTHON_ARGS``); stdout goes to a file."""
+            signal_when: tuple[Callable[[], bool], int] | None = None, python_args: list[str] | None = None) -> Run:
+    """Run ``python -m newsclean ARGS`` (or ``python PYTHON_ARGS``); stdout goes to a file.
+
+    ``signal_after`` sends a signal after some seconds; ``signal_when`` as soon as a
+    condition holds (checked every 5 ms while the run goes on)."""
     cmd = [sys.executable, *(python_args or ["-m", "newsclean", *args])]
     if drop_root_read:  # root reads every file: drop that power so permissions apply
         cmd = ["setpriv", "--bounding-set", "-dac_override,-dac_read_search", *cmd]
@@ -78,6 +81,10 @@ def run_cli(args: list[str], cwd: Path, *, stdin: bytes | None = None, mem_cap_m
         if signal_after:
             time.sleep(signal_after[0])
             proc.send_signal(signal_after[1])
+        if signal_when:
+            while proc.poll() is None and not signal_when[0]():
+                time.sleep(0.005)
+            proc.send_signal(signal_when[1])
         err = proc.stderr.read().decode("utf-8", "replace")  # type: ignore[union-attr]
         _, status, usage = os.wait4(proc.pid, 0)
         proc.returncode = os.waitstatus_to_exitcode(status)
@@ -284,7 +291,9 @@ def interrupted(sig: int) -> Callable[[Path], tuple[bool, str]]:
         for i in range(60):
             write(d, f"src/page{i:03}.txt", "Watch CBS News\n" + body)
         expected = None
-        run = run_cli(["src", "-o", "out", "-j", "2"], d, signal_after=(1.5, sig))
+        # the signal comes once the first outputs are written, with most of the tree to go
+        started = lambda: (d / "out").is_dir() and len(list((d / "out").glob("*.txt"))) >= 2  # noqa: E731
+        run = run_cli(["src", "-o", "out", "-j", "2"], d, signal_when=(started, sig))
         outs = sorted((d / "out").glob("*.txt")) if (d / "out").exists() else []
         if outs:
             from newsclean import clean

@@ -185,6 +185,15 @@ def _clean_large_job(job: Job, config: Config, opts: RunOptions, res: FileResult
 
 def clean_job(job: Job, config: Config, opts: RunOptions) -> FileResult:
     """Clean one job; every failure becomes a FileResult with ``ok=False``."""
+    res, output = prepare_job(job, config, opts)
+    if output is not None:
+        write_output(res, job, output, opts)
+    return res
+
+
+def prepare_job(job: Job, config: Config, opts: RunOptions) -> tuple[FileResult, bytes | None]:
+    """Clean one job, up to the output it should write (None: nothing to write); every
+    failure becomes a FileResult with ``ok=False``. :func:`write_output` writes it."""
     from .pipeline import run
 
     res = FileResult(job.label, True)
@@ -192,11 +201,11 @@ def clean_job(job: Job, config: Config, opts: RunOptions) -> FileResult:
         if job.dst is not None and not opts.dry_run and job.dst != job.src:
             if job.dst.exists() and opts.skip_existing:
                 res.skipped = True
-                return res
+                return res, None
             if job.dst.exists() and not opts.force:
                 raise InputError(f"{job.dst} exists (use --force to overwrite or --skip-existing to keep it)")
         if job.src is not None and not (opts.keep_original or opts.keep_text) and _is_large(job.src):
-            return _clean_large_job(job, config, opts, res)
+            return _clean_large_job(job, config, opts, res), None
         data = (job.data or b"") if job.src is None else read_bytes(job.src)
         decoded = decode(data, opts.encoding)
         res.warning = decoded.warning
@@ -215,16 +224,69 @@ def clean_job(job: Job, config: Config, opts: RunOptions) -> FileResult:
         if job.dst is not None and not opts.dry_run:
             res.dst = str(job.dst)
             if job.dst == job.src and out == data:
-                return res  # unchanged: leave the file (and its timestamp) alone
-            job.dst.parent.mkdir(parents=True, exist_ok=True)
-            write_atomic(job.dst, out, backup_suffix=opts.backup_suffix if job.dst == job.src else None)
-    except InputError as exc:
-        res.ok, res.error = False, str(exc)
-    except OSError as exc:
-        res.ok, res.error = False, f"{exc.strerror or exc}" + (f": {exc.filename}" if exc.filename and str(exc.filename) != job.label else "")
-    except Exception as exc:  # a bug must not stop the batch; it is reported with its type
-        res.ok, res.error = False, f"internal error: {type(exc).__name__}: {exc}"
-    return res
+                return res, None  # unchanged: leave the file (and its timestamp) alone
+            return res, out
+    except Exception as exc:
+        _fail(res, job, exc)
+    return res, None
+
+
+def write_output(res: FileResult, job: Job, output: bytes, opts: RunOptions) -> None:
+    """Write a job's output to its target, atomically; a failure is recorded in ``res``."""
+    assert job.dst is not None
+    try:
+        job.dst.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(job.dst, output, backup_suffix=opts.backup_suffix if job.dst == job.src else None)
+    except Exception as exc:
+        _fail(res, job, exc)
+
+
+def _fail(res: FileResult, job: Job, exc: Exception) -> None:
+    """Record ``exc`` as the failure of ``job``: a bug must not stop the batch either,
+    and is reported with its type."""
+    res.ok = False
+    if isinstance(exc, InputError):
+        res.error = str(exc)
+    elif isinstance(exc, OSError):
+        res.error = f"{exc.strerror or exc}" + (
+            f": {exc.filename}" if exc.filename and str(exc.filename) != job.label else "")
+    else:
+        res.error = f"internal error: {type(exc).__name__}: {exc}"
+
+
+class _Writer:
+    """Writes the jobs' outputs in a thread of its own, in job order, while the next
+    page is being cleaned: the wait for the disk (each output is fsynced) overlaps the
+    work instead of adding to it. ``done`` holds the results whose output is written
+    (or that had none to write), in job order; at most ``depth`` outputs wait."""
+
+    def __init__(self, opts: RunOptions, depth: int = 2) -> None:
+        import queue
+        import threading
+
+        self.opts = opts
+        self.done: list[FileResult] = []
+        self._queue: Any = queue.Queue(maxsize=depth)
+        self._thread = threading.Thread(target=self._run, name="newsclean-writer")
+        self._thread.start()
+
+    def put(self, job: Job, res: FileResult, output: bytes | None) -> None:
+        self._queue.put((job, res, output))
+
+    def _run(self) -> None:
+        while True:
+            item = self._queue.get()
+            if item is None:
+                return
+            job, res, output = item
+            if output is not None:
+                write_output(res, job, output, self.opts)
+            self.done.append(res)
+
+    def close(self) -> None:
+        """Wait until every output put here is written."""
+        self._queue.put(None)
+        self._thread.join()
 
 
 # --- Running jobs, in this process or in worker processes ---------------------------
@@ -475,14 +537,19 @@ def _init_clean_worker(config: Config, opts: RunOptions) -> None:
 
 
 def _clean_chunk(jobs: Sequence[Job]) -> list[FileResult]:
-    """In a worker: clean a chunk of jobs; stops early when the run is being stopped."""
-    out = []
-    for job in jobs:
-        if worker_stopping():
-            break
-        with worker_busy():
-            out.append(clean_job(job, _WORKER["config"], _WORKER["opts"]))
-    return out
+    """In a worker: clean a chunk of jobs (outputs written by a writer thread while the
+    next page is cleaned); stops early when the run is being stopped."""
+    config, opts = _WORKER["config"], _WORKER["opts"]
+    with worker_busy():
+        writer = _Writer(opts)
+        try:
+            for job in jobs:
+                if worker_stopping():
+                    break
+                writer.put(job, *prepare_job(job, config, opts))
+        finally:
+            writer.close()
+    return writer.done
 
 
 def chunk_size(n_jobs: int, workers: int) -> int:
@@ -515,14 +582,25 @@ def run_jobs(
         if workers == 1:
             if on_started is not None:
                 on_started()
+            # Outputs are written by a writer thread while the next page is cleaned; a
+            # result is reported once its output is written. After Ctrl-C or SIGTERM the
+            # outputs already cleaned are written (each is complete) and reported.
+            writer = _Writer(opts)
+            interrupted = False
             try:
                 for job in jobs:
-                    res = clean_job(job, config, opts)
-                    done += 1
-                    on_result(res)
+                    writer.put(job, *prepare_job(job, config, opts))
+                    while done < len(writer.done):
+                        done += 1
+                        on_result(writer.done[done - 1])
             except (KeyboardInterrupt, Interrupted):
-                return BatchOutcome(total, done, True)
-            return BatchOutcome(total, done)
+                interrupted = True
+            finally:
+                writer.close()
+            while done < len(writer.done):
+                done += 1
+                on_result(writer.done[done - 1])
+            return BatchOutcome(total, done, interrupted)
 
         size = chunk_size(total, workers)
         chunks = [list(jobs[i:i + size]) for i in range(0, total, size)]

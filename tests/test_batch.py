@@ -68,12 +68,13 @@ def test_skip_existing_resumes_in_parallel(tmp_path):
     assert again.returncode == 0 and again.stderr == ""
 
 
-def test_sigterm_stops_cleanly_and_says_how_far_it_got(tmp_path):
+@pytest.mark.parametrize("workers", ["2", "1"])
+def test_sigterm_stops_cleanly_and_says_how_far_it_got(tmp_path, workers):
     n = 600
     src = make_tree(tmp_path, n)
     out = tmp_path / "out"
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen([sys.executable, "-m", "newsclean", str(src), "-o", str(out), "-j", "2"],
+    proc = subprocess.Popen([sys.executable, "-m", "newsclean", str(src), "-o", str(out), "-j", workers],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     deadline = time.monotonic() + 30
     while not (out.exists() and any(out.rglob("*.txt"))) and time.monotonic() < deadline:
