@@ -254,6 +254,23 @@ def _fail(res: FileResult, job: Job, exc: Exception) -> None:
         res.error = f"internal error: {type(exc).__name__}: {exc}"
 
 
+class _Inline:
+    """The interface of :class:`_Writer`, writing each output at once (for runs where a
+    thread would not pay for itself: one job, or no output files)."""
+
+    def __init__(self, opts: RunOptions) -> None:
+        self.opts = opts
+        self.done: list[FileResult] = []
+
+    def put(self, job: Job, res: FileResult, output: bytes | None) -> None:
+        if output is not None:
+            write_output(res, job, output, self.opts)
+        self.done.append(res)
+
+    def close(self) -> None:
+        pass
+
+
 class _Writer:
     """Writes the jobs' outputs in a thread of its own, in job order, while the next
     page is being cleaned: the wait for the disk (each output is fsynced) overlaps the
@@ -585,7 +602,10 @@ def run_jobs(
             # Outputs are written by a writer thread while the next page is cleaned; a
             # result is reported once its output is written. After Ctrl-C or SIGTERM the
             # outputs already cleaned are written (each is complete) and reported.
-            writer = _Writer(opts)
+            if total == 1 or opts.dry_run or all(job.dst is None for job in jobs):
+                writer: Any = _Inline(opts)  # nothing to overlap: no thread
+            else:
+                writer = _Writer(opts)
             interrupted = False
             try:
                 for job in jobs:

@@ -20,7 +20,6 @@ import hashlib
 import os
 import re
 import stat
-import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -482,6 +481,8 @@ def atomic_writer(path: Path, *, backup_suffix: str | None = None) -> Iterator[B
         existed = False
     # Ctrl-C or SIGTERM wait while the temporary file is made, so that the handler's
     # exception is raised only where this function knows the file and removes it.
+    import tempfile  # only when a file is written (not on the way to standard output)
+
     blocked = _hold_interrupts()
     tmp = None
     try:

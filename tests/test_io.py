@@ -378,7 +378,7 @@ def test_a_signal_while_the_temporary_file_is_made_leaves_no_temporary_file(tmp_
         return got
 
     old = signal.signal(signal.SIGTERM, stop)
-    monkeypatch.setattr(nio.tempfile, "mkstemp", mkstemp_then_signal)
+    monkeypatch.setattr(tempfile, "mkstemp", mkstemp_then_signal)
     try:
         with pytest.raises(Stop):
             nio.write_atomic(tmp_path / "out.txt", b"article\n")

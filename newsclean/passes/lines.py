@@ -19,9 +19,9 @@ import re
 from bisect import bisect_right
 from collections import Counter, deque
 from functools import lru_cache
-from importlib import resources
 from itertools import accumulate, chain, compress, count, repeat
 from operator import add, itemgetter, truediv
+from pathlib import Path
 from typing import Any, Callable, Iterable
 
 _TOKEN = re.compile(r"\w+")
@@ -68,7 +68,7 @@ CJK_WORD = 0.5  # one CJK character counts as half a word
 @lru_cache(maxsize=1)
 def stopwords() -> dict[str, frozenset[str]]:
     """Stop-word sets by language code, read from the package data once."""
-    text = resources.files("newsclean").joinpath("data/stopwords.txt").read_text(encoding="utf-8")
+    text = (Path(__file__).parents[1] / "data" / "stopwords.txt").read_text(encoding="utf-8")
     lists: dict[str, set[str]] = {}
     current: set[str] | None = None
     for raw in text.splitlines():

@@ -38,7 +38,6 @@ import re
 import sys
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -410,7 +409,7 @@ def builtin_catalog() -> Catalog:
 
     from . import index_cache
 
-    files = sorted((e for e in resources.files(__name__).iterdir() if e.name.endswith(".toml")), key=lambda e: e.name)
+    files = sorted(Path(__file__).parent.glob("*.toml"), key=lambda e: e.name)
     # the digest covers this module too: a change in how packs are parsed invalidates the cache
     texts = [(e.name, e.read_bytes()) for e in files] + [("parser", Path(__file__).read_bytes())]
     digest = hashlib.sha1(b"".join(n.encode() + b"\0" + t + b"\0" for n, t in texts)).hexdigest()
