@@ -126,10 +126,10 @@ def run(page: "Page") -> None:
     if not kept:
         return
     feats = Features(page.lines, kept)
-    before_words = sum(feats.words[i] for i in kept)
+    before_words = sum(map(feats.words.__getitem__, kept))
     state = _Loop(page, feats, settings)
     state.fixpoint(context=False)
-    after_words = sum(feats.words[i] for i in state.kept())
+    after_words = sum(map(feats.words.__getitem__, state.kept()))
     if after_words < before_words and (after_words < settings.valve_min_share * before_words
                                        or after_words < settings.valve_min_words):
         withdrawn = sum(page.undo(stage) for stage in STAGES)
