@@ -16,7 +16,6 @@ processes are used.
 
 from __future__ import annotations
 
-import fnmatch
 import os
 from collections import Counter
 from dataclasses import dataclass, field
@@ -83,6 +82,7 @@ def walk(root: Path, pattern: str, errors: list[FileResult] | None = None) -> It
     """Files under ``root`` whose name matches ``pattern``, sorted, without following
     directory symlinks (so a symlink loop cannot trap the walk). A directory that
     cannot be listed is added to ``errors``."""
+    from fnmatch import fnmatch
     def unlistable(exc: OSError) -> None:
         if errors is not None:
             why = "permission denied" if isinstance(exc, PermissionError) else (exc.strerror or str(exc))
@@ -91,7 +91,7 @@ def walk(root: Path, pattern: str, errors: list[FileResult] | None = None) -> It
     for dirpath, dirnames, filenames in os.walk(root, followlinks=False, onerror=unlistable):
         dirnames.sort()
         for name in sorted(filenames):
-            if fnmatch.fnmatch(name, pattern):
+            if fnmatch(name, pattern):
                 yield Path(dirpath) / name
 
 

@@ -16,7 +16,6 @@
 from __future__ import annotations
 
 import codecs
-import hashlib
 import os
 import re
 import stat
@@ -271,6 +270,8 @@ def sniff_file(path: Path, encoding: str | None = None) -> Sniffed:
     size = _check_regular(path)
     head = b""
     nuls = 0
+    import hashlib
+
     digest = hashlib.blake2b(digest_size=16)
     for chunk in _chunks(path):
         if len(head) < _SNIFF:

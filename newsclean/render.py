@@ -6,7 +6,6 @@ tables and colours on a terminal. ``rich`` is imported only when colour is used.
 
 from __future__ import annotations
 
-import difflib
 import os
 from collections import Counter
 from typing import IO, Iterable, Sequence
@@ -64,6 +63,7 @@ _DIFF_COLOURS = (("+++", "1"), ("---", "1"), ("@@", "36"), ("-", "31"), ("+", "3
 
 def diff(label: str, before: str, after: str, color: bool) -> str:
     """A unified diff of the page before and after cleaning."""
+    import difflib
     lines = list(difflib.unified_diff(
         before.splitlines(keepends=True), after.splitlines(keepends=True),
         fromfile=f"{label}", tofile=f"{label} (cleaned)",

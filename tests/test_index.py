@@ -78,3 +78,17 @@ def test_start_up_cache_is_optional_and_never_trusted_blindly(tmp_path, monkeypa
     monkeypatch.setenv("NEWSCLEAN_CACHE_DIR", str(tmp_path / "file-not-dir"))
     (tmp_path / "file-not-dir").write_text("x", encoding="utf-8")
     assert builtin_catalog.__wrapped__() == fresh  # an unwritable cache is not an error
+
+
+def test_a_new_pattern_analysis_replaces_those_of_earlier_versions(tmp_path, monkeypatch):
+    from newsclean.rules import index_cache
+
+    monkeypatch.setenv("NEWSCLEAN_CACHE_DIR", str(tmp_path))
+    stale = tmp_path / index_cache.path().name.replace(".json", "").rsplit("-", 1)[0]
+    stale = stale.with_name(stale.name + "-0123abcd.json")
+    stale.write_text("{}", encoding="utf-8")
+    other_python = tmp_path / "pattern-index-py27-0123abcd.json"
+    other_python.write_text("{}", encoding="utf-8")
+    index_cache.save({"x": ("prefix", ["x"])})
+    assert index_cache.load() == {"x": ("prefix", ["x"])}
+    assert not stale.exists() and other_python.exists()

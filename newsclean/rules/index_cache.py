@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -30,9 +29,9 @@ def cache_dir() -> Path:
 
 def path() -> Path:
     """The analysis cache of this Python version and this version of the index code."""
-    import hashlib
+    import zlib
 
-    code = hashlib.sha1((Path(__file__).parent / "index.py").read_bytes()).hexdigest()[:12]
+    code = f"{zlib.crc32((Path(__file__).parent / 'index.py').read_bytes()):08x}"  # hashlib is slow to import
     return cache_dir() / f"pattern-index-py{sys.version_info[0]}{sys.version_info[1]}-{code}.json"
 
 
@@ -44,6 +43,8 @@ def _read_json(target: Path) -> Any:
 
 
 def _write_json(target: Path, data: Any) -> None:
+    import tempfile
+
     tmp = None
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -83,4 +84,12 @@ def load() -> dict[str, tuple[str, list[str]]]:
 
 def save(entries: dict[str, Any]) -> None:
     if len(entries) <= MAX_ENTRIES:
-        _write_json(path(), {k: list(v) for k, v in entries.items()})
+        target = path()
+        _write_json(target, {k: list(v) for k, v in entries.items()})
+        # the analyses of earlier versions of the index code are of no more use
+        for old in target.parent.glob(f"pattern-index-py{sys.version_info[0]}{sys.version_info[1]}*.json"):
+            if old != target:
+                try:
+                    old.unlink()
+                except OSError:
+                    pass
