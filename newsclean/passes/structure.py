@@ -39,7 +39,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from functools import lru_cache
-from itertools import chain, compress
+from itertools import chain, compress, filterfalse
 from operator import not_
 from typing import TYPE_CHECKING, Iterable
 
@@ -169,10 +169,11 @@ class _Loop:
         self._last_idx: list[int] | None = None
         self._last: tuple[list[int], list[int], list[float]] = ([], [], [])
         self._listy: dict[int, tuple[bool, bool]] = {}  # whether a line is list-like as a short, a near-good line
+        self._quantities: set[int] | None = None  # lines opening with a quantity and a unit
 
     def kept(self) -> list[int]:
-        removed = self.page.removed
-        return [i for i in self.nonblank if removed[i] is None]
+        # a removal is a non-empty tuple: ``not`` is true only for the lines kept
+        return list(compress(self.nonblank, map(not_, map(self.page.removed.__getitem__, self.nonblank))))
 
     def fixpoint(self, context: bool) -> bool:
         """Repeat rounds until one changes nothing; whether any round changed something."""
@@ -219,9 +220,11 @@ class _Loop:
             self.stops = stop_counts(f, self.language)
             self._stops_for = self.language
         # Items of an ingredient list without a quantity ("Salz", "Frischhaltefolie") next to ones with it.
-        digits, ingredient = f.digits, self.ingredient
-        ing = [digits[i] > 0 and ingredient(i) for i in idx]
-        any_ing = any(ing)
+        if self._quantities is None:  # the lines that open with a quantity and a unit, once per page
+            digits, ingredient = f.digits, self.ingredient
+            self._quantities = {i for i in idx if digits[i] > 0 and ingredient(i)}
+        any_ing = not self._quantities.isdisjoint(idx)
+        ing = list(map(self._quantities.__contains__, idx)) if any_ing else []
         self.in_ingredients = {i for j, i in enumerate(idx) if not ing[j] and f.words[i] <= 4
                                and (not f.digits[i] or self.page.lines[i].lstrip()[:1].isdigit())
                                and ((j > 0 and ing[j - 1]) or (j + 1 < len(idx) and ing[j + 1]))} if any_ing else set()
@@ -230,7 +233,7 @@ class _Loop:
         base = self._classes.get(self.language)
         if base is None:
             base = self._classes[self.language] = {}
-        missing = [i for i in idx if i not in base]
+        missing = list(filterfalse(base.__contains__, idx))
         if missing:
             base.update(zip(missing, self.context_free(missing)))
         cf = list(map(base.__getitem__, idx))
