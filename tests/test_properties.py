@@ -14,7 +14,7 @@ import os
 import re
 
 from click.testing import CliRunner
-from hypothesis import HealthCheck, assume, example, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from newsclean import Config, clean, clean_and_explain

@@ -185,7 +185,7 @@ class _Loop:
         return changed
 
     def round(self, context: bool) -> bool:
-        page, s, f = self.page, self.s, self.f
+        page, f = self.page, self.f
         idx = self.kept()
         # A bare number ("112", "54": a share or comment count, a pager) is furniture, and too
         # little text to weigh in the classification of its neighbours: it is left out of it.
@@ -214,7 +214,7 @@ class _Loop:
 
     def classify(self, idx: list[int]) -> tuple[list[int], list[int], list[float]]:
         """The context-free classes of the lines ``idx``, their scores, and their classes revised from their neighbours (also sets the page's language)."""
-        f, s = self.f, self.s
+        f = self.f
         self.language = self._guess.language(idx)
         if self._stops_for != self.language:
             self.stops = stop_counts(f, self.language)
@@ -521,7 +521,7 @@ class _Loop:
     def removed_prefix(self) -> list[int]:
         """``r[k]`` = how many non-blank lines before line ``k`` an earlier pass removed."""
         if self._removed_prefix is None:
-            removed, keys = self.page.removed, self.page.keys
+            removed = self.page.removed
             out = [0] * (len(removed) + 1)
             n = 0
             for k, d in enumerate(removed):
@@ -750,7 +750,7 @@ class _Loop:
 
     def resumes(self, idx: list[int], cf: list[int], j: int, b: int, min_words: float) -> bool:
         """Whether prose of at least ``min_words`` follows position ``j`` after a few short lines."""
-        f, s = self.f, self.s
+        f = self.f
         limit = min(b, j + 12)
         while j <= limit and cf[j] < GOOD:
             j += 1

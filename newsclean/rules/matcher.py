@@ -9,7 +9,6 @@ package and run with a match timeout, so a pathological pattern cannot hang a ru
 
 from __future__ import annotations
 
-import re
 import time
 from dataclasses import dataclass, field
 from itertools import repeat
