@@ -213,7 +213,8 @@ class _Loop:
         return self.apply(idx, cf, rev, scores, context) or changed
 
     def classify(self, idx: list[int]) -> tuple[list[int], list[int], list[float]]:
-        """The context-free classes of the lines ``idx``, their scores, and their classes revised from their neighbours (also sets the page's language)."""
+        """The context-free classes of the lines ``idx``, their classes revised from their
+        neighbours, and their scores (also sets the page's language)."""
         f = self.f
         self.language = self._guess.language(idx)
         if self._stops_for != self.language:
