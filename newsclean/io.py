@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import codecs
+import errno
 import os
 import re
 import stat
@@ -438,26 +439,14 @@ class Discard(Exception):
     """Raise inside :func:`atomic_writer` to drop the new content and leave the target alone."""
 
 
-_INTERRUPTS = ("SIGINT", "SIGTERM")
+def _temporary_name(path: Path) -> Path:
+    """A fresh name for the temporary file beside ``path`` (hidden, marked as ours)."""
+    return path.with_name(f".{path.name[:200]}.{os.urandom(6).hex()}.newsclean-tmp")
 
 
-def _hold_interrupts() -> "set[int] | None":
-    """Hold Ctrl-C and SIGTERM back (they stay pending) in this thread; the mask to restore,
-    or None where signals cannot be held (no ``pthread_sigmask``, as on Windows)."""
-    import signal
-
-    mask = getattr(signal, "pthread_sigmask", None)
-    if mask is None:
-        return None
-    return set(mask(signal.SIG_BLOCK, {getattr(signal, name) for name in _INTERRUPTS}))
-
-
-def _release_interrupts(blocked: "set[int] | None") -> None:
-    """Restore the mask ``_hold_interrupts`` saved; a signal held meanwhile is handled now."""
-    if blocked is not None:
-        import signal
-
-        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+def _create(tmp: Path) -> int:
+    """Create ``tmp`` (it must not exist), readable and writable by its owner only."""
+    return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
 
 
 @contextmanager
@@ -480,17 +469,21 @@ def atomic_writer(path: Path, *, backup_suffix: str | None = None) -> Iterator[B
         os.umask(umask)
         mode = 0o666 & ~umask
         existed = False
-    # Ctrl-C or SIGTERM wait while the temporary file is made, so that the handler's
-    # exception is raised only where this function knows the file and removes it.
-    import tempfile  # only when a file is written (not on the way to standard output)
-
-    blocked = _hold_interrupts()
-    tmp = None
+    # The temporary file is named before it is made: wherever Ctrl-C or SIGTERM raise
+    # (between any two steps), the handler below knows what to remove.
+    tmp: Path | None = None
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name[:200]}.", suffix=".newsclean-tmp", dir=parent)
-        fh = os.fdopen(fd, "wb")
-        blocked = _release_interrupts(blocked)
-        with fh:
+        for _ in range(100):
+            tmp = _temporary_name(parent / path.name)
+            try:
+                fd = _create(tmp)
+                break
+            except FileExistsError:
+                tmp = None  # not ours
+                continue
+        else:
+            raise FileExistsError(errno.EEXIST, "no free temporary name", str(parent))
+        with os.fdopen(fd, "wb") as fh:
             try:
                 yield fh
             except Discard:
@@ -502,7 +495,6 @@ def atomic_writer(path: Path, *, backup_suffix: str | None = None) -> Iterator[B
             _backup(path, path.with_name(path.name + backup_suffix))
         os.replace(tmp, path)
     except BaseException as exc:
-        _release_interrupts(blocked)
         if tmp is not None:
             try:
                 os.unlink(tmp)

@@ -357,10 +357,9 @@ def test_blocks_never_split_a_crlf(tmp_path):
         assert not any(b.text.endswith("\r") and not b.text.endswith("\r\n") for b in blocks), limit
 
 
-@pytest.mark.skipif(not hasattr(__import__("signal"), "pthread_sigmask"), reason="signals cannot be held here")
-def test_a_signal_while_the_temporary_file_is_made_leaves_no_temporary_file(tmp_path, monkeypatch):
+def test_a_signal_right_after_the_temporary_file_is_made_leaves_no_temporary_file(tmp_path, monkeypatch):
     import signal
-    import tempfile
+    import threading
 
     from newsclean import io as nio
 
@@ -370,18 +369,23 @@ def test_a_signal_while_the_temporary_file_is_made_leaves_no_temporary_file(tmp_
     def stop(signum, frame):
         raise Stop()
 
-    real_mkstemp = tempfile.mkstemp
+    real_create = nio._create
 
-    def mkstemp_then_signal(*args, **kwargs):
-        got = real_mkstemp(*args, **kwargs)
-        os.kill(os.getpid(), signal.SIGTERM)  # arrives right after the file exists
-        return got
+    def create_then_signal(tmp):
+        fd = real_create(tmp)
+        os.kill(os.getpid(), signal.SIGTERM)  # handled at the next step, right after the file exists
+        return fd
 
+    # another thread in the process (a progress bar, a pool's feeder) may be the one the signal reaches
+    idle = threading.Event()
+    other = threading.Thread(target=idle.wait, daemon=True)
+    other.start()
     old = signal.signal(signal.SIGTERM, stop)
-    monkeypatch.setattr(tempfile, "mkstemp", mkstemp_then_signal)
+    monkeypatch.setattr(nio, "_create", create_then_signal)
     try:
         with pytest.raises(Stop):
             nio.write_atomic(tmp_path / "out.txt", b"article\n")
     finally:
         signal.signal(signal.SIGTERM, old)
+        idle.set()
     assert list(tmp_path.iterdir()) == []
