@@ -93,6 +93,16 @@ def test_result_reports_the_language():
 
 # -- classification and revision ----------------------------------------------
 
+def test_a_long_paragraph_with_dashes_and_a_closing_ornament_is_prose_not_a_menu():
+    dashes = ("The ferry – the oldest on the coast – will run again in March, and the board – after a long "
+              "debate about the winter crossings and the cost of the new engines, which the town had asked "
+              "for since the storm of last year damaged the old pier and the ticket office – said that the "
+              "first boat will leave at seven in the morning and the last one an hour later than it does now ❖")
+    text = page(MENU[0], " | ".join(MENU), P1, P2, dashes)
+    assert dashes in clean(text)
+    assert " | ".join(MENU) not in clean(text)
+
+
 def test_revision_makes_a_short_line_between_prose_good_and_between_furniture_bad():
     assert revise([GOOD, SHORT, GOOD]) == [GOOD, GOOD, GOOD]
     assert revise([BAD, SHORT, BAD]) == [BAD, BAD, BAD]

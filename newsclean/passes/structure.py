@@ -386,7 +386,10 @@ class _Loop:
                 add(SHORT)
             elif digits[i] > digits_share and w < 15:
                 add(BAD)
-            elif seps[i] >= 2 and not end[i]:
+            elif seps[i] >= 2 and not end[i] and not (
+                    language is not None and w >= long_words and tokens[i] and stops[i] >= good_density * tokens[i]):
+                # separators make a menu or a breadcrumb; a long run of prose with dashes or
+                # slashes in it (and a closing ornament, "❖") is not one
                 add(BAD)
             elif language is not None and not cjk[i]:
                 t = tokens[i]
