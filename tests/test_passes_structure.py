@@ -124,24 +124,20 @@ def _neighbour(classes, j, step, ignore_near, reach=6):
 
 
 def _revise_line_by_line(cf):
-    out, n, j = list(cf), len(cf), 0
-    while j < n:
-        if cf[j] != SHORT:
-            j += 1
-            continue
-        k = j
-        while k + 1 < n and cf[k + 1] == SHORT:
-            k += 1
-        prev, nxt = _neighbour(cf, j, -1, True), _neighbour(cf, k, 1, True)
-        if prev == nxt and prev in (GOOD, BAD):
-            c = prev
-        else:
-            c = BAD if BAD in (_neighbour(cf, j, -1, False), _neighbour(cf, k, 1, False)) else GOOD
-        out[j:k + 1] = [c] * (k - j + 1)
-        j = k + 1
-    for j in range(n):
-        if cf[j] == NEAR:
-            out[j] = BAD if _neighbour(cf, j, -1, True) == BAD and _neighbour(cf, j, 1, True) == BAD else GOOD
+    """Each short line judged on its own: its run of short lines, and the neighbours of the run."""
+    out = list(cf)
+    for j, c in enumerate(cf):
+        if c == SHORT:
+            first = last = j
+            while first > 0 and cf[first - 1] == SHORT:
+                first -= 1
+            while last + 1 < len(cf) and cf[last + 1] == SHORT:
+                last += 1
+            near = (_neighbour(cf, first, -1, True), _neighbour(cf, last, 1, True))
+            anyc = (_neighbour(cf, first, -1, False), _neighbour(cf, last, 1, False))
+            out[j] = GOOD if near == (GOOD, GOOD) else BAD if near == (BAD, BAD) or BAD in anyc else GOOD
+        elif c == NEAR:
+            out[j] = BAD if _neighbour(cf, j, -1, True) == _neighbour(cf, j, 1, True) == BAD else GOOD
     return out
 
 
