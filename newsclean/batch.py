@@ -306,6 +306,13 @@ class _Writer:
         self._thread.join()
 
 
+def _writer_for(jobs: Sequence[Job], opts: RunOptions) -> "_Writer | _Inline":
+    """A writer thread for jobs that write files; none for one job, or none that writes."""
+    if len(jobs) == 1 or opts.dry_run or all(job.dst is None for job in jobs):
+        return _Inline(opts)
+    return _Writer(opts)
+
+
 # --- Running jobs, in this process or in worker processes ---------------------------
 
 class Interrupted(BaseException):
@@ -558,7 +565,7 @@ def _clean_chunk(jobs: Sequence[Job]) -> list[FileResult]:
     next page is cleaned); stops early when the run is being stopped."""
     config, opts = _WORKER["config"], _WORKER["opts"]
     with worker_busy():
-        writer = _Writer(opts)
+        writer = _writer_for(jobs, opts)
         try:
             for job in jobs:
                 if worker_stopping():
@@ -602,10 +609,7 @@ def run_jobs(
             # Outputs are written by a writer thread while the next page is cleaned; a
             # result is reported once its output is written. After Ctrl-C or SIGTERM the
             # outputs already cleaned are written (each is complete) and reported.
-            if total == 1 or opts.dry_run or all(job.dst is None for job in jobs):
-                writer: Any = _Inline(opts)  # nothing to overlap: no thread
-            else:
-                writer = _Writer(opts)
+            writer = _writer_for(jobs, opts)
             interrupted = False
             try:
                 for job in jobs:
