@@ -103,6 +103,17 @@ def test_a_long_paragraph_with_dashes_and_a_closing_ornament_is_prose_not_a_menu
     assert " | ".join(MENU) not in clean(text)
 
 
+def test_a_paragraph_about_copyright_is_prose_and_the_copyright_line_is_not():
+    case = ("The harbour museum said on Friday that it would go to court over the copyright of the old ferry "
+            "posters, which a printer in the next town has been selling for years without asking the family "
+            "of the painter, and the board expects the case to take most of the winter.")
+    footer = "© 2031 Harbour Gazette. All rights reserved."
+    text = page(P1, P2, case, P3, footer)
+    out = clean(text)
+    assert case in out and P3 in out
+    assert footer not in out
+
+
 def test_revision_makes_a_short_line_between_prose_good_and_between_furniture_bad():
     assert revise([GOOD, SHORT, GOOD]) == [GOOD, GOOD, GOOD]
     assert revise([BAD, SHORT, BAD]) == [BAD, BAD, BAD]

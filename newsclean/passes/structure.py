@@ -374,20 +374,26 @@ class _Loop:
         digits_share, good_words, good_density, long_words = s.digits_share, s.good_words, s.good_density, s.long_words
         near_density, near_words, caps_menu_share = s.near_density, s.near_words, s.caps_menu_share
         free_good_words = s.free_good_words
+
+        def prose(i: int) -> bool:
+            """A long line that reads as prose: a copyright notice or a menu is never one."""
+            return (language is not None and words[i] >= long_words and tokens[i] > 0
+                    and stops[i] >= good_density * tokens[i])
+
         out = []
         add = out.append
         for i in lines:
             w = words[i]
             if digits[i] and ingredient(i):
                 add(NEAR)
-            elif copyright[i] or code[i] or (links[i] and w < 15):
+            elif (copyright[i] and not prose(i)) or code[i] or (links[i] and w < 15):
+                # a paragraph about a copyright case is not the page's copyright line
                 add(BAD)
             elif date[i]:
                 add(SHORT)
             elif digits[i] > digits_share and w < 15:
                 add(BAD)
-            elif seps[i] >= 2 and not end[i] and not (
-                    language is not None and w >= long_words and tokens[i] and stops[i] >= good_density * tokens[i]):
+            elif seps[i] >= 2 and not end[i] and not prose(i):
                 # separators make a menu or a breadcrumb; a long run of prose with dashes or
                 # slashes in it (and a closing ornament, "❖") is not one
                 add(BAD)
