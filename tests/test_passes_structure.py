@@ -108,10 +108,13 @@ def test_a_paragraph_about_copyright_is_prose_and_the_copyright_line_is_not():
             "posters, which a printer in the next town has been selling for years without asking the family "
             "of the painter, and the board expects the case to take most of the winter.")
     footer = "© 2031 Harbour Gazette. All rights reserved."
-    text = page(P1, P2, case, P3, footer)
+    notice = ("The stories and photographs on this site may not be copied or shared without the written "
+              "permission of the publisher and of the authors, who keep the right to be named in every copy "
+              "(c) 2031 Harbour Gazette Media Group.")
+    text = page(P1, P2, notice, case, P3, footer)
     out = clean(text)
     assert case in out and P3 in out
-    assert footer not in out
+    assert footer not in out and notice not in out
 
 
 def test_revision_makes_a_short_line_between_prose_good_and_between_furniture_bad():

@@ -370,7 +370,7 @@ class _Loop:
         f, s = self.f, self.s
         words, tokens, digits, copyright, code, links = f.words, f.tokens, f.digits, f.copyright, f.code, f.links
         date, seps, end, cjk, ellipsis, caps, inner = f.date, f.seps, f.end, f.cjk, f.ellipsis, f.caps, f.inner
-        stops, ingredient, language = self.stops, self.ingredient, self.language
+        stops, ingredient, language, page_lines = self.stops, self.ingredient, self.language, self.page.lines
         digits_share, good_words, good_density, long_words = s.digits_share, s.good_words, s.good_density, s.long_words
         near_density, near_words, caps_menu_share = s.near_density, s.near_words, s.caps_menu_share
         free_good_words = s.free_good_words
@@ -386,8 +386,8 @@ class _Loop:
             w = words[i]
             if digits[i] and ingredient(i):
                 add(NEAR)
-            elif (copyright[i] and not prose(i)) or code[i] or (links[i] and w < 15):
-                # a paragraph about a copyright case is not the page's copyright line
+            elif (copyright[i] and not (prose(i) and not _notice(page_lines[i]))) or code[i] or (links[i] and w < 15):
+                # a paragraph about a copyright case is not the page's copyright notice
                 add(BAD)
             elif date[i]:
                 add(SHORT)
@@ -878,6 +878,16 @@ def _patterns() -> _Patterns:
 _WORD = re.compile(r"\w+")
 
 
+
+
+# What only a copyright notice says ("© 2031 …", "All rights reserved."), unlike a
+# sentence that mentions copyright.
+_NOTICE = re.compile(r"©|\(c\)\s*\d{4}|&copy;|all rights reserved|alle rechte vorbehalten|tous droits réservés"
+                     r"|todos los derechos reservados|tutti i diritti riservati", re.I).search
+
+
+def _notice(line: str) -> bool:
+    return _NOTICE(line) is not None
 
 
 def _why(prefix: str, c: int, r: int, words: float, stops: int, tokens: int) -> str:
