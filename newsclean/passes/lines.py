@@ -38,7 +38,11 @@ _LINKISH = re.compile(r"https?://|www\.|\.(?:com|org|net|de|pl|fr|co\.uk|html?|p
 _CODE = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>|\b(?:function\s*\(|document\.|window\.|var\s+\w+\s*=)|[{};]\s*[{}]").search
 _LINK_HINT_RE = re.compile(r"\.(?:com|org|net|de|pl|fr|co|htm|php|jp|png)")
 _LINK_HINT = _LINK_HINT_RE.search
-_COPYRIGHT = re.compile(r"©|\(c\)\s*\d{4}|copyright|all rights reserved|alle rechte vorbehalten|tous droits réservés", re.I)
+# What only a copyright notice says ("© 2031 …", "All rights reserved."); a line with
+# the word "copyright" is a copyright line too, but a sentence may mention copyright.
+_NOTICE_MARKS = r"©|\(c\)\s*\d{4}|all rights reserved|alle rechte vorbehalten|tous droits réservés"
+_COPYRIGHT = re.compile(_NOTICE_MARKS + "|copyright", re.I)
+NOTICE = re.compile(_NOTICE_MARKS + "|&copy;|todos los derechos reservados|tutti i diritti riservati", re.I).search
 _MONTHS = (
     "jan(?:uary|uar)?|feb(?:ruary|ruar)?|mar(?:ch)?|märz|apr(?:il)?|may|mai|jun[ei]?|jul[iy]?|aug(?:ust)?|sep(?:t|tember)?"
     "|oct(?:ober)?|okt(?:ober)?|nov(?:ember)?|dec(?:ember)?|dez(?:ember)?|janvier|février|mars|avril|juin|juillet|août"

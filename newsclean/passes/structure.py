@@ -43,7 +43,7 @@ from itertools import chain, compress, filterfalse
 from operator import not_
 from typing import TYPE_CHECKING, Iterable
 
-from .lines import DATELINE_SOURCE, Features, stop_counts, stopwords
+from .lines import DATELINE_SOURCE, NOTICE, Features, stop_counts, stopwords
 
 if TYPE_CHECKING:
     from ..pipeline import Page
@@ -386,7 +386,7 @@ class _Loop:
             w = words[i]
             if digits[i] and ingredient(i):
                 add(NEAR)
-            elif (copyright[i] and not (prose(i) and not _notice(page_lines[i]))) or code[i] or (links[i] and w < 15):
+            elif (copyright[i] and not (prose(i) and NOTICE(page_lines[i]) is None)) or code[i] or (links[i] and w < 15):
                 # a paragraph about a copyright case is not the page's copyright notice
                 add(BAD)
             elif date[i]:
@@ -878,16 +878,6 @@ def _patterns() -> _Patterns:
 _WORD = re.compile(r"\w+")
 
 
-
-
-# What only a copyright notice says ("© 2031 …", "All rights reserved."), unlike a
-# sentence that mentions copyright.
-_NOTICE = re.compile(r"©|\(c\)\s*\d{4}|&copy;|all rights reserved|alle rechte vorbehalten|tous droits réservés"
-                     r"|todos los derechos reservados|tutti i diritti riservati", re.I).search
-
-
-def _notice(line: str) -> bool:
-    return _NOTICE(line) is not None
 
 
 def _why(prefix: str, c: int, r: int, words: float, stops: int, tokens: int) -> str:
