@@ -403,17 +403,14 @@ class PatternIndex:
         self.gated: list[tuple[tuple[str, ...], _Bucket]] = [(tuple(lits), b) for lits, b in gated]
         self.rest = _Bucket(rest, cache) if rest else None
         self.max_words = max((r.max_words for r, _ in entries), default=0)
-        # Each gate literal scanned once per tier of line length, for all the buckets that need it.
-        self._tiers: list[tuple[int | None, dict[str, list[_Bucket]]]] = []
-        for limit in (*GATE_TIERS, None):
-            lower = max([t for t in GATE_TIERS if limit is None or t < limit], default=-1)
-            tier: dict[str, list[_Bucket]] = {}
-            for lits, bucket in self.gated:
-                if lower < bucket.max_words and (limit is None or bucket.max_words <= limit):
-                    for lit in lits:
-                        tier.setdefault(lit, []).append(bucket)
-            if tier:
-                self._tiers.append((limit, tier))
+        # Each gate literal is scanned once, for all the buckets that need it: those whose
+        # rules all stop at SHORT_LINE_WORDS on the short lines only, the others on all.
+        self._short_gates: dict[str, list[_Bucket]] = {}
+        self._long_gates: dict[str, list[_Bucket]] = {}
+        for lits, bucket in self.gated:
+            group = self._short_gates if bucket.max_words <= SHORT_LINE_WORDS else self._long_gates
+            for lit in lits:
+                group.setdefault(lit, []).append(bucket)
 
     def stats(self) -> dict[str, int]:
         return {"prefix_buckets": len(self.by_prefix), "suffix_buckets": len(self.by_suffix), "first_char_buckets": len(self.by_first), "prefix1_buckets": len(self.by_prefix1), "literal_buckets": len(self.gated),
@@ -426,20 +423,21 @@ class PatternIndex:
 
         A scan costs as much as the text it reads, and most of a page's text is
         in long lines that most gated patterns may not match. With ``nwords`` (the
-        word count of each key), the buckets are scanned by tiers of their rules'
-        word limit (:data:`GATE_TIERS`), each tier only on the lines short enough
-        for it (:meth:`match` uses a bucket only on lines short enough for one of
-        its rules); a literal shared by buckets of one tier is scanned once."""
+        word count of each key), the buckets whose rules all stop at
+        :data:`SHORT_LINE_WORDS` words scan only the lines that short (:meth:`match`
+        uses a bucket only on lines short enough for one of its rules)."""
         hits: dict[int, list[_Bucket]] = {}
         if not self.gated or not keys:
             return hits
-        for limit, tier in self._tiers:
-            if nwords is None or limit is None:
-                _scan(tier, keys, range(len(keys)), hits)
-                continue
-            lines = [i for i, n in enumerate(nwords) if n <= limit]
-            if lines:
-                _scan(tier, [keys[i] for i in lines], lines, hits)
+        if self._short_gates:
+            if nwords is None:
+                _scan(self._short_gates, keys, range(len(keys)), hits)
+            else:
+                lines = [i for i, n in enumerate(nwords) if n <= SHORT_LINE_WORDS]
+                if lines:
+                    _scan(self._short_gates, [keys[i] for i in lines], lines, hits)
+        if self._long_gates:
+            _scan(self._long_gates, keys, range(len(keys)), hits)
         return hits
 
     def match(self, key: str, nwords: int, gates: "Sequence[_Bucket] | None" = None) -> Any | None:
@@ -473,22 +471,21 @@ class PatternIndex:
         return best
 
 
-# Gated buckets are scanned by tiers of their rules' word limit: those whose rules
-# all stop at 24 words only on lines that short (most of a page's text is in longer
-# lines; a tier up to 80 words measured slower: it is most of the text again).
-GATE_TIERS = (24,)
-SHORT_LINE_WORDS = GATE_TIERS[0]
+# Gated buckets whose rules all stop at this many words scan only the lines that
+# short (most of a page's text is in longer lines; a second limit at 80 words measured
+# slower: those lines are most of the text again).
+SHORT_LINE_WORDS = 24
 
 
-def _scan(tier: dict[str, list[_Bucket]], keys: Sequence[str], lines: Sequence[int],
+def _scan(gates: dict[str, list[_Bucket]], keys: Sequence[str], lines: Sequence[int],
            hits: dict[int, list[_Bucket]]) -> None:
     """Add to ``hits`` (by line) the buckets that each of ``keys`` (lines ``lines`` of
-    the page) holds a literal of (``tier`` maps literals to their buckets): one
+    the page) holds a literal of (``gates`` maps literals to their buckets): one
     ``str.find`` scan per literal."""
     text = "\n".join(keys)
     starts = list(accumulate(map(add, map(len, keys[:-1]), repeat(1)), initial=0))
     find = text.find
-    for lit, buckets in tier.items():
+    for lit, buckets in gates.items():
         pos = find(lit)
         while pos >= 0:
             i = lines[bisect_right(starts, pos) - 1]
