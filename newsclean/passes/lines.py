@@ -98,15 +98,9 @@ def _all_stopwords_and_break() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
-def _word_languages() -> tuple[tuple[str, ...], dict[str, tuple[int, ...]]]:
-    """Language codes, and for every stop word the indices of the languages that list it."""
-    lists = stopwords()
-    codes = tuple(sorted(lists))
-    table: dict[str, list[int]] = {}
-    for k, code in enumerate(codes):
-        for w in lists[code]:
-            table.setdefault(w, []).append(k)
-    return codes, {w: tuple(ks) for w, ks in table.items()}
+def _languages() -> tuple[str, ...]:
+    """The codes of the stop-word lists, sorted (the order languages are tried in)."""
+    return tuple(sorted(stopwords()))
 
 
 # How the text of a page is rewritten for the column-wise features (see ``_Columns``):
@@ -524,7 +518,7 @@ class Features:
         self.date: list[bool]
         self.code: list[bool]
         self.stops: list[list[str]]
-        self.languages = _word_languages()[0]
+        self.languages = _languages()
         self._hits: dict[str, list[int]] = {}
         picked = range(n) if only is None else only
         stripped = list(map(str.strip, map(lines.__getitem__, picked)))

@@ -789,7 +789,7 @@ class _LanguageGuess:
     def __init__(self, feats: Features, min_hits: int, min_share: float) -> None:
         self.f, self.min_hits, self.min_share = feats, min_hits, min_share
         lists = stopwords()
-        self.codes = tuple(sorted(lists))
+        self.codes = feats.languages
         self.lists = [lists[code] for code in self.codes]
         self.hits = [0] * len(self.codes)  # stop words of each language among the lines counted
         self.counted: set[int] = set()  # lines whose stop words ``hits`` counts
