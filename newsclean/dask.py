@@ -17,17 +17,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .config import Config
+from .records import explanation
 
 if TYPE_CHECKING:  # pragma: no cover
     import dask.bag
     import dask.dataframe
 
 EXPLAIN_COLUMN_SUFFIX = "_newsclean"
-
-
-def explanation(result: Any) -> dict[str, list[Any]]:
-    """The decisions of one result as plain data: ``{"removed": [...], "notes": [...]}``."""
-    return {"removed": [d.to_dict() for d in result.decisions], "notes": list(result.notes)}
 
 
 def _clean_partition(texts: Any, config: Config | None, explain: bool) -> list[Any]:
@@ -56,6 +52,8 @@ def _clean_frame(frame: Any, column: str, config: Config | None, explain: bool, 
 
     from . import clean, clean_and_explain
 
+    import json
+
     frame = frame.copy()
     texts: list[Any] = []
     notes: list[Any] = []
@@ -67,13 +65,16 @@ def _clean_frame(frame: Any, column: str, config: Config | None, explain: bool, 
         if explain:
             result = clean_and_explain(value, config)
             texts.append(result.text)
-            notes.append(explanation(result))
+            notes.append(json.dumps(explanation(result), ensure_ascii=False))
         else:
             texts.append(clean(value, config))
             notes.append(None)
     frame[output_column] = pd.Series(texts, index=frame.index, dtype=frame[column].dtype)
     if explain:
-        frame[output_column + EXPLAIN_COLUMN_SUFFIX] = pd.Series(notes, index=frame.index, dtype=object)
+        # JSON text, not dicts: a column of dicts has no type that Dask's metadata and
+        # Parquet's pandas metadata can both carry, so to_parquet (or reading the
+        # files back) would fail; a string column round-trips through every reader.
+        frame[output_column + EXPLAIN_COLUMN_SUFFIX] = pd.Series(notes, index=frame.index, dtype="string")
     return frame
 
 
@@ -81,9 +82,11 @@ def clean_dataframe(ddf: "dask.dataframe.DataFrame", column: str, config: Config
                     explain: bool = False, output_column: str | None = None) -> "dask.dataframe.DataFrame":
     """A dataframe whose ``column`` of page texts is cleaned (into ``output_column`` if given).
 
-    Every other column is kept. With ``explain``, a column named
-    ``<output column>_newsclean`` holds ``{"removed": [...], "notes": [...]}``
-    per row. Missing values (None, NaN) stay missing.
+    Every other column is kept. With ``explain``, a string column named
+    ``<output column>_newsclean`` holds the JSON text of ``{"removed": [...],
+    "notes": [...]}`` per row (``json.loads`` reads it back), so the frame can be
+    written with ``to_parquet`` and read by any Parquet reader. Missing values
+    (None, NaN) stay missing.
     """
     if column not in ddf.columns:
         raise KeyError(f"no column {column!r}; columns: {', '.join(map(str, ddf.columns))}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import pickle
 import subprocess
 import sys
@@ -73,10 +74,28 @@ def test_clean_dataframe_keeps_other_columns(client):
     assert out.loc[0, "article"] == clean(PAGES[0])
     assert out.loc[0, "body"] == PAGES[0]
     assert pd.isna(out.loc[5, "article"])
-    codes = [d["code"] for d in out.loc[0, "article_newsclean"]["removed"]]
+    codes = [d["code"] for d in json.loads(out.loc[0, "article_newsclean"])["removed"]]
     assert "NC101" in codes
+    assert pd.isna(out.loc[5, "article_newsclean"])
     replaced = clean_dataframe(ddf, "body").compute()
     assert list(replaced.columns) == ["id", "body"]
     assert replaced.loc[1, "body"] == clean(PAGES[1])
     with pytest.raises(KeyError, match="no column 'text'"):
         clean_dataframe(ddf, "text")
+
+
+def test_explained_dataframe_round_trips_through_parquet(client, tmp_path):
+    """The decisions column has a type Parquet readers understand: write it, read it back."""
+    dd = pytest.importorskip("dask.dataframe")
+    import pandas as pd
+
+    from newsclean.dask import clean_dataframe
+
+    pd.DataFrame({"id": range(4), "body": PAGES[:4]}).to_parquet(tmp_path / "crawl.parquet")
+    ddf = dd.read_parquet(tmp_path / "crawl.parquet")
+    clean_dataframe(ddf, "body", explain=True, output_column="article").to_parquet(tmp_path / "clean")
+    for back in (pd.read_parquet(tmp_path / "clean"), dd.read_parquet(tmp_path / "clean").compute()):
+        back = back.sort_values("id")
+        assert list(back["article"]) == [clean(p) for p in PAGES[:4]]
+        removed = json.loads(back["article_newsclean"].iloc[2])["removed"]
+        assert removed == [d.to_dict() for d in clean_and_explain(PAGES[2]).decisions]

@@ -1,0 +1,45 @@
+"""Cleaned pages and their decisions as plain data (dicts of JSON types).
+
+Everything that writes a page or a decision as JSON (``--format json``,
+``--explain-format json``, the Dask, datatrove and ``datasets`` helpers) builds
+it here, so every output carries the same keys. A decision is
+:meth:`Decision.to_dict() <newsclean.model.Decision.to_dict>`, so a new field of
+:class:`~newsclean.model.Decision` reaches every output at once.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable, Iterator, Protocol, Sequence
+
+from .model import Decision
+
+
+class Cleaned(Protocol):
+    """What a record is made of: a :class:`~newsclean.model.Result`, or a batch's file result."""
+
+    text: str
+    decisions: Sequence[Decision]
+    notes: Sequence[str]
+
+
+def explanation(result: Cleaned) -> dict[str, list[Any]]:
+    """Why lines went: ``{"removed": [Decision.to_dict(), ...], "notes": [...]}``."""
+    return {"removed": [d.to_dict() for d in result.decisions], "notes": list(result.notes)}
+
+
+def page_record(path: str, result: Cleaned, *, explain: bool = False) -> dict[str, Any]:
+    """One cleaned page: ``{"path", "text"}``, and with ``explain`` also ``"removed"`` and ``"notes"``.
+
+    This is the object of ``newsclean --format json`` (one JSON line per input page).
+    """
+    record: dict[str, Any] = {"path": path, "text": result.text}
+    if explain:
+        record.update(explanation(result))
+    return record
+
+
+def decision_records(path: str, decisions: Iterable[Decision]) -> Iterator[dict[str, Any]]:
+    """One object per removed line: ``{"path", "line", "text", "code", "rule", "stage", ["detail"]}``
+    (the lines of ``--explain-format json``)."""
+    for d in decisions:
+        yield {"path": path, **d.to_dict()}
