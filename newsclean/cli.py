@@ -69,6 +69,19 @@ def _build_config(select: tuple[str, ...], ignore: tuple[str, ...], extend_selec
     return cfg
 
 
+class _DefaultCommandContext(click.Context):
+    """The context of the default command: its usage and errors read ``newsclean ...``,
+    as the user typed it, not the name of the implied subcommand."""
+
+    @property
+    def command_path(self) -> str:
+        return self.parent.command_path if self.parent is not None else (self.info_name or "")
+
+
+class _DefaultCommand(click.Command):
+    context_class = _DefaultCommandContext
+
+
 class DefaultGroup(click.Group):
     """``newsclean FILE…`` cleans; ``newsclean rules`` and ``newsclean rule CODE`` document."""
 
@@ -87,7 +100,7 @@ def main() -> None:
     """Turn text scraped from news pages into clean article text."""
 
 
-@main.command("clean", epilog="Other commands: `newsclean rules` lists every rule, `newsclean rule CODE` documents one. "
+@main.command("clean", cls=_DefaultCommand, epilog="Other commands: `newsclean rules` lists every rule, `newsclean rule CODE` documents one. "
               "Exit codes: 0 all inputs cleaned, 1 some inputs (files or records) failed, 2 usage error, "
               "130 interrupted.")
 @click.argument("inputs", nargs=-1, metavar="[FILE|DIR|-]...")

@@ -68,8 +68,8 @@ class BarProgress(NoProgress):
     def _fields(self) -> dict[str, str]:
         elapsed = max(time.monotonic() - self._t0, 1e-6)
         of = f"/{self.total_items}" if self.total_items is not None else ""
-        mb_of = f"/{self.total_bytes / 1e6:.1f}" if self.total_bytes else ""
-        return {"items": f"{self.items}{of} {self.unit}", "mb": f"{self.nbytes / 1e6:.1f}{mb_of} MB",
+        size_of = f" of {size_text(self.total_bytes)}" if self.total_bytes else ""
+        return {"items": f"{self.items}{of} {self.unit}", "mb": f"{size_text(self.nbytes)}{size_of}",
                 "rate": f"{self.items / elapsed:.0f} {self.unit}/s"}
 
     def advance(self, items: int = 1, nbytes: int = 0) -> None:
@@ -112,6 +112,16 @@ def by_group(counts: Counter[str], catalog: Catalog) -> Counter[str]:
     return groups
 
 
+def size_text(nbytes: int) -> str:
+    """A size a person reads at a glance: ``512 bytes``, ``3.4 KB``, ``12.0 MB``, ``1.50 GB``."""
+    if nbytes < 1000:
+        return f"{nbytes} byte{'s' if nbytes != 1 else ''}"
+    for unit, scale in (("KB", 1e3), ("MB", 1e6)):
+        if nbytes < scale * 1000:
+            return f"{nbytes / scale:.1f} {unit}"
+    return f"{nbytes / 1e9:.2f} GB"
+
+
 def summary(*, unit: str, done: int, total: int | None, failed: int, failed_label: str = "failed", skipped: int = 0,
             bytes_in: int, bytes_out: int, removed: Counter[str], catalog: Catalog, seconds: float,
             interrupted: bool = False) -> str:
@@ -122,7 +132,7 @@ def summary(*, unit: str, done: int, total: int | None, failed: int, failed_labe
     if extra:
         head += ", " + ", ".join(extra)
     rate = done / seconds if seconds > 0 else 0.0
-    head += f"; {bytes_in / 1e6:.1f} MB in, {bytes_out / 1e6:.1f} MB out, {seconds:.1f} s ({rate:.0f} {unit}/s)"
+    head += f"; {size_text(bytes_in)} in, {size_text(bytes_out)} out, {seconds:.1f} s ({rate:.0f} {unit}/s)"
     lines = [head]
     groups = by_group(removed, catalog)
     total_removed = sum(groups.values())

@@ -109,8 +109,10 @@ def rules_table(rules: Iterable[Rule], enabled: set[str], stream: IO[str], color
         from rich.table import Table
 
         table = Table(title=f"{len(rules)} rules", title_justify="left")
-        for col in ("code", "name", "group", "on", "summary"):
-            table.add_column(col, overflow="fold")
+        # codes, names and groups are identifiers: never broken; the summary wraps at spaces
+        for col in ("code", "name", "group", "on"):
+            table.add_column(col, no_wrap=True)
+        table.add_column("summary", ratio=1, min_width=12)
         for r in rules:
             table.add_row(r.code, r.name, r.group, "✓" if r.code in enabled else "", r.summary)
         _console(stream).print(table)

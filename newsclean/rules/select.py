@@ -31,13 +31,23 @@ def _specificity(selector: str, rule: Rule, catalog_groups: set[str]) -> int:
     return 0
 
 
+def did_you_mean(word: str, known: Iterable[str]) -> str:
+    """``"; did you mean 'x'?"`` for the closest of ``known`` names, or ``""``."""
+    import difflib
+
+    close = difflib.get_close_matches(word, list(known), n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
 def validate(selectors: Iterable[str], catalog: Catalog) -> None:
     groups = {g.name for g in catalog.groups}
     for s in selectors:
         if s == "ALL" or s in groups:
             continue
         if not any(_specificity(s, r, groups) for r in catalog.rules):
-            raise SelectorError(f"unknown rule selector {s!r} (not a code, code prefix, group or rule name)")
+            known = ["ALL", *groups, *(r.name for r in catalog.rules), *(r.code for r in catalog.rules)]
+            hint = did_you_mean(s.upper() if s.upper()[:2] == "NC" else s, known) or did_you_mean(s.lower(), known)
+            raise SelectorError(f"unknown rule selector {s!r}" + (hint or " (not a code, code prefix, group or rule name)"))
 
 
 def resolve(
