@@ -27,3 +27,11 @@ def seed_paths() -> tuple[Path, Path]:
     if not (page.exists() and expected.exists()):
         pytest.skip("../shared/seeds is not present")
     return page, expected
+
+
+@pytest.fixture
+def runner():
+    """A CliRunner for the ``newsclean`` command (stdout and stderr kept apart)."""
+    from click.testing import CliRunner
+
+    return CliRunner()

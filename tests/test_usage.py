@@ -6,16 +6,9 @@ import io
 import re
 
 import pytest
-from click.testing import CliRunner
-
 from newsclean.cli import main
 
 PAGE = "Watch CBS News\n\nDivers removed forty tons of debris on Monday, the port authority said.\n"
-
-
-@pytest.fixture
-def runner():
-    return CliRunner()
 
 
 @pytest.fixture
