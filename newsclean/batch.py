@@ -102,12 +102,14 @@ def plan(
     in_place: bool = False,
     pattern: str = "*.txt",
     stdin_bytes: bytes | None = None,
+    to_stdout: bool = False,
 ) -> tuple[list[Job], list[FileResult]]:
     """Jobs for the user's inputs, plus results for inputs that failed already.
 
     ``-`` is standard input. A directory needs ``output`` (a tree mirrored
-    there) or ``in_place``. With one file input, ``output`` is the output file;
-    with several inputs it is a directory.
+    there) or ``in_place``, unless ``to_stdout`` (every file of the tree goes to
+    standard output: a diff, or JSON Lines). With one file input, ``output`` is
+    the output file; with several inputs it is a directory.
     """
     items = list(inputs)
     jobs: list[Job] = []
@@ -128,7 +130,7 @@ def plan(
             continue
         src = Path(item)
         if src.is_dir():
-            if output is None and not in_place:
+            if output is None and not in_place and not to_stdout:
                 failed.append(FileResult(display_name(item), False, "is a directory (give -o OUTDIR or --in-place to clean a tree)"))
                 continue
             if output is not None:
@@ -136,7 +138,7 @@ def plan(
                     raise PlanError(f"{output}: output directory is inside the input tree {src}; choose another place")
                 base = output / src.resolve().name if several else output
             for f in walk(src, pattern, failed):
-                dst = f if in_place else base / f.relative_to(src)
+                dst = f if in_place else None if output is None else base / f.relative_to(src)
                 jobs.append(Job(f, dst, display_name(f)))
             continue
         if in_place:

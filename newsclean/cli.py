@@ -47,6 +47,57 @@ def rule_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     return fn
 
 
+def output_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """How cleaned pages and decisions are printed (--format, --explain-format)."""
+    options = [
+        click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
+                     show_default=True,
+                     help="text: the cleaned pages; json: JSON Lines on stdout, one object per page "
+                          "(path, text; with --explain also removed and notes)."),
+        click.option("--explain-format", type=click.Choice(["text", "json"]), default="text", show_default=True,
+                     help="How --explain prints decisions on stderr: text lines, or JSON Lines (one object per "
+                          "removed line: path, line, text, code, rule, stage, detail). Implies --explain."),
+    ]
+    for opt in reversed(options):
+        fn = opt(fn)
+    return fn
+
+
+class OneLineUsageError(click.UsageError):
+    """A usage error about what the inputs and outputs ask for (not the syntax of the
+    command line): one line on stderr, ``newsclean: message``, exit code 2."""
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"newsclean: {self.format_message()}", file=file or sys.stderr)
+
+
+def _from_command_line(name: str) -> bool:
+    """Whether the option ``name`` was given on the command line (not a default or a file's value)."""
+    ctx = click.get_current_context()
+    return ctx.get_parameter_source(name) is click.core.ParameterSource.COMMANDLINE
+
+
+def _check_stdout_layout(inputs: tuple[str, ...], output: Path | None, in_place: bool, show_diff: bool,
+                         output_format: str) -> None:
+    """Refuse a run whose pages would run together on standard output, or that has nowhere
+    to write a tree; ``--diff`` and ``--format json`` keep the pages apart."""
+    if output_format == "json":
+        for flag, on in (("-o/--output", output is not None), ("--in-place", in_place), ("--diff", show_diff)):
+            if on and _from_command_line("output_format"):
+                raise OneLineUsageError(f"--format json writes JSON Lines to standard output; it does not go with {flag}")
+        if not (output is not None or in_place or show_diff):
+            return
+    if output is not None or in_place or show_diff:
+        return
+    folder = next((i for i in inputs if i != "-" and Path(i).is_dir()), None)
+    if folder is not None:
+        raise OneLineUsageError(f"{folder}: is a directory; give -o DIR (a mirrored tree), --in-place, "
+                               "or --format json (JSON Lines on standard output)")
+    if len(inputs) > 1:
+        raise OneLineUsageError("several inputs would run together on standard output; give -o DIR (one file "
+                               "each) or --format json (one JSON line per page)")
+
+
 def _build_config(select: tuple[str, ...], ignore: tuple[str, ...], extend_select: tuple[str, ...],
                   rule_files: tuple[str, ...], **settings: Any):
     from .config import Config
@@ -112,6 +163,7 @@ def main() -> None:
 @click.option("--favor", type=click.Choice(["precision", "balanced", "recall"]), default=None,
               help="Remove doubtful lines (precision) or keep them (recall). Default: balanced.")
 @click.option("--explain", is_flag=True, help="On stderr, name the rule that removed each line (JSONL: in each record).")
+@output_options
 @click.option("--diff", "show_diff", is_flag=True, help="Print a diff of the changes instead of the cleaned text; write nothing.")
 @click.option("--stats", "show_stats", is_flag=True, help="On stderr, count the removed lines per rule.")
 @click.option("--encoding", default=None, help="Decode inputs with this encoding instead of detecting it.")
@@ -142,7 +194,8 @@ def clean_command(inputs: tuple[str, ...], output: Path | None, in_place: bool, 
                   show_stats: bool, encoding: str | None, force: bool, skip_existing: bool,
                   backup_suffix: str | None, workers: int | None, no_progress: bool, jsonl: bool,
                   field_path: str, on_error: str, learn_repeats: bool, site_field: str | None,
-                  save_repeats: Path | None, repeats_file: Path | None, quiet: bool) -> None:
+                  save_repeats: Path | None, repeats_file: Path | None, quiet: bool, output_format: str,
+                  explain_format: str) -> None:
     """Turn text scraped from news pages into clean article text.
 
     Cleans FILEs, DIRs (with -o or --in-place) or standard input (`-` or a
@@ -160,6 +213,8 @@ def clean_command(inputs: tuple[str, ...], output: Path | None, in_place: bool, 
       newsclean pages/ --in-place --backup .orig
       newsclean pages/ -o clean/ --learn-repeats --save-repeats site.json
       newsclean page.txt --ignore NC3,comments --explain
+      newsclean pages/ --format json > pages.jsonl
+      newsclean pages/ -o clean/ --explain-format json 2> decisions.jsonl
       newsclean --jsonl crawl.jsonl.gz --field doc.body -o clean.jsonl.gz
       newsclean --jsonl crawl.jsonl --learn-repeats --site-field url --explain
     """
@@ -211,7 +266,13 @@ def clean_command(inputs: tuple[str, ...], output: Path | None, in_place: bool, 
         sys.exit(code)
     if tables is not None:
         config = config.with_options(repeats=tables.for_site(""))
+    if _from_command_line("explain_format"):
+        explain = True
+    _check_stdout_layout(inputs, output, in_place, show_diff, output_format)
+    if output_format == "json":
+        output = None  # a format from a configuration file applies where pages go to standard output
     sys.exit(_clean_files(inputs, output, config, in_place=in_place, pattern=pattern, explain=explain,
+                          output_format=output_format, explain_format=explain_format,
                           show_diff=show_diff, show_stats=show_stats, encoding=encoding, force=force,
                           skip_existing=skip_existing, backup_suffix=backup_suffix, workers=n_workers,
                           progress_on=progress_on, quiet=quiet, learn=learn_repeats, save_repeats=save_repeats))
@@ -254,13 +315,14 @@ def _learn_from_jobs(jobs: list[Any], encoding: str | None, save_repeats: Path |
 
 
 def _clean_files(inputs: tuple[str, ...], output: Path | None, config: Any, *, in_place: bool, pattern: str,
-                 explain: bool, show_diff: bool, show_stats: bool, encoding: str | None, force: bool,
+                 explain: bool, output_format: str, explain_format: str, show_diff: bool, show_stats: bool, encoding: str | None, force: bool,
                  skip_existing: bool, backup_suffix: str | None, workers: int, progress_on: bool, quiet: bool,
                  learn: bool, save_repeats: Path | None) -> int:
     import time
 
     from . import render
     from .batch import PlanError, RunOptions, plan, run_jobs
+    from .records import decision_records, page_record
 
     stdin_bytes = None
     if not inputs or "-" in inputs:
@@ -269,7 +331,8 @@ def _clean_files(inputs: tuple[str, ...], output: Path | None, config: Any, *, i
             raise click.UsageError("no input: give FILE, DIR or - (or pipe text in); see --help")
         stdin_bytes = stdin.read()
     try:
-        jobs, results = plan(inputs, output, in_place=in_place, pattern=pattern, stdin_bytes=stdin_bytes)
+        jobs, results = plan(inputs, output, in_place=in_place, pattern=pattern, stdin_bytes=stdin_bytes,
+                             to_stdout=show_diff or output_format == "json")
     except PlanError as exc:
         raise click.UsageError(str(exc)) from None
     if learn:
@@ -277,7 +340,7 @@ def _clean_files(inputs: tuple[str, ...], output: Path | None, config: Any, *, i
     opts = RunOptions(
         encoding=encoding, keep_original=show_diff, keep_decisions=explain, dry_run=show_diff,
         force=force or in_place, skip_existing=skip_existing, backup_suffix=backup_suffix,
-        keep_text=show_diff,
+        keep_text=show_diff or output_format == "json",
     )
     err = sys.stderr
     out = sys.stdout.buffer
@@ -312,8 +375,15 @@ def _clean_files(inputs: tuple[str, ...], output: Path | None, config: Any, *, i
         totals.update(res.stats)
         if res.warning and not quiet:
             _print_above(progress, err, f"newsclean: {res.label}: warning: {res.warning}\n")
+        if output_format == "json":
+            out.write(_json_line(page_record(res.label, res, explain=explain)).encode("utf-8", "replace"))
+            out.flush()
+            return
         if explain:
-            render.explain(res.label, res.decisions, res.notes, err, err_color)
+            if explain_format == "json":
+                err.write("".join(map(_json_line, decision_records(res.label, res.decisions))))
+            else:
+                render.explain(res.label, res.decisions, res.notes, err, err_color)
         if show_diff:
             out.write(render.diff(res.label, res.original, res.text, render.use_color(sys.stdout)).encode("utf-8", "replace"))
             out.flush()
@@ -346,6 +416,12 @@ def _clean_files(inputs: tuple[str, ...], output: Path | None, config: Any, *, i
             err.write(f"newsclean: interrupted: {outcome.done} of {outcome.total} files done\n")
         return EXIT_INTERRUPTED
     return EXIT_FAILED if failed else EXIT_OK
+
+
+def _json_line(record: dict[str, Any]) -> str:
+    import json
+
+    return json.dumps(record, ensure_ascii=False) + "\n"
 
 
 def _no_progress():

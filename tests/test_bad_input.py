@@ -31,6 +31,13 @@ def run(runner, *args, stdin=None):
     return result
 
 
+def texts(result) -> list[str]:
+    """The cleaned texts of a ``--format json`` run (several inputs go to stdout as JSON Lines)."""
+    import json
+
+    return [json.loads(line)["text"] for line in result.stdout.splitlines()]
+
+
 def problem_lines(result, name: str) -> list[str]:
     return [x for x in result.stderr.splitlines() if name in x]
 
@@ -60,9 +67,9 @@ def test_binary_files_are_skipped_and_the_others_cleaned(runner, tmp_path, conte
     binary.write_bytes(content)
     page = tmp_path / "page.txt"
     page.write_text(PAGE)
-    result = run(runner, binary, page)
+    result = run(runner, binary, page, "--format", "json")
     assert result.exit_code == 1
-    assert result.stdout == ARTICLE
+    assert texts(result) == [ARTICLE]
     assert problem_lines(result, "photo.txt") == [f"newsclean: {binary}: {why}"]
 
 
@@ -112,10 +119,13 @@ def test_a_missing_file_a_directory_and_a_device_each_get_one_line(runner, tmp_p
     page = tmp_path / "page.txt"
     page.write_text(PAGE)
     (tmp_path / "folder").mkdir()
-    result = run(runner, tmp_path / "missing.txt", tmp_path / "folder", "/dev/null", page)
-    assert result.exit_code == 1 and result.stdout == ARTICLE
+    result = run(runner, tmp_path / "missing.txt", "/dev/null", page, "--format", "json")
+    assert result.exit_code == 1 and texts(result) == [ARTICLE]
     assert problem_lines(result, "missing.txt") == [f"newsclean: {tmp_path / 'missing.txt'}: no such file"]
-    assert len(problem_lines(result, "folder")) == 1 and "is a directory" in problem_lines(result, "folder")[0]
+    folder = run(runner, tmp_path / "folder", page)
+    assert folder.exit_code == 2 and folder.stdout == ""
+    assert folder.stderr.splitlines() == [f"newsclean: {tmp_path / 'folder'}: is a directory; give -o DIR (a mirrored "
+                                          "tree), --in-place, or --format json (JSON Lines on standard output)"]
     assert problem_lines(result, "/dev/null") == ["newsclean: /dev/null: is a device, not a regular file; skipped"]
 
 
@@ -132,8 +142,8 @@ def test_permission_denied(runner, tmp_path, monkeypatch):
         return real(self)
 
     monkeypatch.setattr(Path, "read_bytes", read_bytes)
-    result = run(runner, secret, page)
-    assert result.exit_code == 1 and result.stdout == ARTICLE
+    result = run(runner, secret, page, "--format", "json")
+    assert result.exit_code == 1 and texts(result) == [ARTICLE]
     assert problem_lines(result, "secret.txt") == [f"newsclean: {secret}: permission denied"]
 
 
