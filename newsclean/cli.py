@@ -41,6 +41,11 @@ def rule_options(fn: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--extend-select", multiple=True, metavar="RULES", help="Add rules to the selection."),
         click.option("--rules", "rule_files", multiple=True, metavar="FILE",
                      type=click.Path(dir_okay=False, path_type=str), help="Extra rule file (TOML, the built-in format). Repeatable."),
+        click.option("--drop", multiple=True, metavar="TEXT",
+                     help="Remove lines equal to TEXT (case and spacing aside); rule USR001, USR002... Repeatable."),
+        click.option("--drop-re", multiple=True, metavar="PATTERN",
+                     help="Remove lines the regex PATTERN matches whole (lowercased, at most 12 words); "
+                          "rule USR501, USR502... Repeatable."),
     ]
     for opt in reversed(options):
         fn = opt(fn)
@@ -99,7 +104,8 @@ def _check_stdout_layout(inputs: tuple[str, ...], output: Path | None, in_place:
 
 
 def _build_config(select: tuple[str, ...], ignore: tuple[str, ...], extend_select: tuple[str, ...],
-                  rule_files: tuple[str, ...], **settings: Any):
+                  rule_files: tuple[str, ...], drop: tuple[str, ...] = (), drop_re: tuple[str, ...] = (),
+                  **settings: Any):
     from .config import Config
     from .rules import RuleFileError
     from .rules.select import SelectorError
@@ -109,12 +115,15 @@ def _build_config(select: tuple[str, ...], ignore: tuple[str, ...], extend_selec
         ignore=_split_selectors(ignore),
         extend_select=_split_selectors(extend_select),
         rule_files=rule_files,
+        drop=drop,
+        drop_re=drop_re,
         **{k: v for k, v in settings.items() if v is not None},
     )
     try:
         cfg.compiled()
     except RuleFileError as exc:
-        raise click.UsageError(f"invalid rule file: {exc}") from None
+        what = "invalid quick rule" if str(exc).startswith("--drop") else "invalid rule file"
+        raise click.UsageError(f"{what}: {exc}") from None
     except SelectorError as exc:
         raise click.UsageError(str(exc)) from None
     return cfg
@@ -190,7 +199,8 @@ def main() -> None:
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
 def clean_command(inputs: tuple[str, ...], output: Path | None, in_place: bool, pattern: str,
                   select: tuple[str, ...], ignore: tuple[str, ...], extend_select: tuple[str, ...],
-                  rule_files: tuple[str, ...], favor: str | None, explain: bool, show_diff: bool,
+                  rule_files: tuple[str, ...], drop: tuple[str, ...], drop_re: tuple[str, ...],
+                  favor: str | None, explain: bool, show_diff: bool,
                   show_stats: bool, encoding: str | None, force: bool, skip_existing: bool,
                   backup_suffix: str | None, workers: int | None, no_progress: bool, jsonl: bool,
                   field_path: str, on_error: str, learn_repeats: bool, site_field: str | None,
@@ -242,7 +252,7 @@ def clean_command(inputs: tuple[str, ...], output: Path | None, in_place: bool, 
             codecs.lookup(encoding)
         except LookupError:
             raise click.UsageError(f"unknown encoding {encoding!r}") from None
-    config = _build_config(select, ignore, extend_select, rule_files, favor=favor)
+    config = _build_config(select, ignore, extend_select, rule_files, drop, drop_re, favor=favor)
     tables = None
     if repeats_file is not None:
         from .repeats import RepeatTables
@@ -573,8 +583,12 @@ def _clean_jsonl(inputs: tuple[str, ...], output: Path | None, config: Any, tabl
 @rule_options
 @click.option("--group", "group", default=None, help="Only rules of this group.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--check", "check_files", multiple=True, metavar="FILE", type=click.Path(dir_okay=False, path_type=str),
+              help="Run the examples of a rule file's rules (drops, keeps) and report each failure; "
+                   "exit 1 if one fails. Repeatable.")
 def rules_command(select: tuple[str, ...], ignore: tuple[str, ...], extend_select: tuple[str, ...],
-                  rule_files: tuple[str, ...], group: str | None, fmt: str) -> None:
+                  rule_files: tuple[str, ...], drop: tuple[str, ...], drop_re: tuple[str, ...], group: str | None,
+                  fmt: str, check_files: tuple[str, ...]) -> None:
     """List every rule: code, name, group, whether it is selected, and what it removes.
 
     \b
@@ -582,10 +596,14 @@ def rules_command(select: tuple[str, ...], ignore: tuple[str, ...], extend_selec
       newsclean rules
       newsclean rules --group video
       newsclean rules --ignore NC9 --format json
+      newsclean rules --drop 'Support local news' --group quick
+      newsclean rules --check my-site.toml
     """
     from . import render
 
-    config = _build_config(select, ignore, extend_select, rule_files)
+    if check_files:
+        sys.exit(_check_rule_files(check_files))
+    config = _build_config(select, ignore, extend_select, rule_files, drop, drop_re)
     compiled = config.compiled()
     rules = [r for r in compiled.catalog.rules if group is None or r.group == group]
     if group is not None and not rules:
@@ -599,6 +617,23 @@ def rules_command(select: tuple[str, ...], ignore: tuple[str, ...], extend_selec
         return
     out = sys.stdout
     render.rules_table(rules, set(compiled.enabled_codes), out, render.use_color(out))
+
+
+def _check_rule_files(paths: tuple[str, ...]) -> int:
+    """``newsclean rules --check``: every example of every rule, one line per failure."""
+    from .rules import RuleFileError
+    from .rules.check import check_file
+
+    failed = 0
+    for path in paths:
+        try:
+            report = check_file(path)
+        except RuleFileError as exc:
+            raise click.UsageError(f"invalid rule file: {exc}") from None
+        for line in report.lines():
+            click.echo(line, err=not report.ok)
+        failed += not report.ok
+    return EXIT_FAILED if failed else EXIT_OK
 
 
 @main.command("rule")

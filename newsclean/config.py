@@ -20,14 +20,19 @@ class Config:
 
     ``select``/``ignore``/``extend_select`` take rule codes, code prefixes, group
     names or rule names (``ALL`` selects everything). ``rule_files`` are extra
-    TOML rule packs in the built-in format. ``repeats`` is a table of lines
-    learned to be furniture from a batch (see :mod:`newsclean.repeats`).
+    TOML rule packs in the built-in format. ``drop`` (whole-line phrases) and
+    ``drop_re`` (patterns) are quick rules, each one a rule of its own with a
+    ``USR`` code (see :mod:`newsclean.rules.quick`); they are on unless ignored.
+    ``repeats`` is a table of lines learned to be furniture from a batch (see
+    :mod:`newsclean.repeats`).
     """
 
     select: tuple[str, ...] = ("ALL",)
     ignore: tuple[str, ...] = ()
     extend_select: tuple[str, ...] = ()
     rule_files: tuple[str, ...] = ()
+    drop: tuple[str, ...] = ()
+    drop_re: tuple[str, ...] = ()
     settings: Settings = field(default_factory=Settings)
     repeats: RepeatTable | None = None
 
@@ -36,7 +41,7 @@ class Config:
         setting_names = set(Settings.__dataclass_fields__)
         own = {k: v for k, v in overrides.items() if k not in setting_names}
         sets = {k: v for k, v in overrides.items() if k in setting_names}
-        for key in ("select", "ignore", "extend_select", "rule_files"):
+        for key in ("select", "ignore", "extend_select", "rule_files", "drop", "drop_re"):
             if key in own and own[key] is not None:
                 own[key] = tuple(str(x) for x in own[key])
         cfg = replace(self, **own) if own else self
@@ -46,7 +51,7 @@ class Config:
 
     def compiled(self) -> "CompiledConfig":
         """The catalog, enabled rules and matcher for this config (built once, then cached)."""
-        return _compile(self.select, self.ignore, self.extend_select, self.rule_files)
+        return _compile(self.select, self.ignore, self.extend_select, self.rule_files, self.drop, self.drop_re)
 
 
 @dataclass(frozen=True)
@@ -60,8 +65,13 @@ class CompiledConfig:
 
 @lru_cache(maxsize=32)
 def _compile(select: tuple[str, ...], ignore: tuple[str, ...], extend_select: tuple[str, ...],
-             rule_files: tuple[str, ...]) -> CompiledConfig:
+             rule_files: tuple[str, ...], drop: tuple[str, ...] = (), drop_re: tuple[str, ...] = ()) -> CompiledConfig:
     catalog = load_catalog(Path(f) for f in rule_files)
+    if drop or drop_re:
+        from .rules.quick import GROUP_NAME, quick_rules
+
+        catalog = catalog.extend(quick_rules(drop, drop_re))
+        extend_select = (*extend_select, GROUP_NAME)  # asked for by name: on whatever the selection
     enabled = resolve(catalog, select, ignore, extend_select)
     return CompiledConfig(catalog, enabled, frozenset(r.code for r in enabled), Matcher(enabled),
                           {r.code: r for r in enabled})

@@ -125,15 +125,15 @@ def rules_table(rules: Iterable[Rule], enabled: set[str], stream: IO[str], color
 def rule_doc(rule: Rule, stream: IO[str], color: bool) -> None:
     """The documentation of one rule, in fixed sections."""
     parts = [f"{rule.code} {rule.name}", "", f"Group: {rule.group}    Source: {rule.source}", "",
-             "What it removes", f"  {rule.summary}", "", "Why", f"  {rule.why}"]
+             "What it removes", f"  {rule.summary}", "", "Why", f"  {rule.why or '(not given)'}"]
     if rule.kind == "pattern":
         if rule.exact:
             parts += ["", f"Whole-line phrases ({len(rule.exact)})", "  " + "; ".join(rule.exact)]
         if rule.patterns:
             parts += ["", f"Patterns (whole normalised line, lines of at most {rule.max_words} words)"]
             parts += [f"  {p}" for p in rule.patterns]
-        parts += ["", "Examples it drops"] + [f"  - {x}" for x in rule.drops]
-        parts += ["", "Examples it keeps"] + [f"  + {x}" for x in rule.keeps]
+        parts += ["", "Examples it drops"] + ([f"  - {x}" for x in rule.drops] or ["  (none given)"])
+        parts += ["", "Examples it keeps"] + ([f"  + {x}" for x in rule.keeps] or ["  (none given)"])
     elif rule.page:
         parts += ["", "Example (- removed by this rule, + kept)"] + [f"  {x}" for x in rule.page.strip("\n").splitlines()]
     text = "\n".join(parts) + "\n"

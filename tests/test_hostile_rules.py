@@ -65,7 +65,6 @@ def test_a_valid_file_loads(tmp_path):
     ("max_words", "100000", "field 'max_words' must be between 1 and 400"),
     ("drops", "1979-05-27", "field 'drops' must be a list of strings, not date"),
     ("keeps", '[""]', "field 'keeps' entry 1 is empty"),
-    ("drops", "[]", "needs at least one example in 'drops'"),
     ("summary", '""', "field 'summary' is empty"),
     ("why", '"   "', "field 'why' is empty"),
     ("exact", '["  "]', "field 'exact' entry 1 is empty"),
@@ -79,7 +78,8 @@ def test_a_valid_file_loads(tmp_path):
     ("name", '"Harbor Promo"', "must be kebab-case"),
     ("code", '"XY101"', "code must start with the group prefix 'HB'"),
     ("code", '"HB1"', "code must be 1-4 capital letters and 2-4 digits"),
-    ("summary", None, "missing field 'summary'"),
+    ("code", None, "missing field 'code'"),
+    ("code", '"USR101"', "belong to the quick rules of --drop and --drop-re"),
 ])
 def test_every_field_is_checked_and_the_message_names_file_rule_and_field(tmp_path, field, value, message):
     path = write(tmp_path, GROUP + rule_toml(**{field: value}))
@@ -95,7 +95,8 @@ def test_every_field_is_checked_and_the_message_names_file_rule_and_field(tmp_pa
     ('[group]\nname = "harbor"\ntitle = "T"\nprefix = "hb"\n', "prefix 'hb' must be 1-4 capital letters"),
     ('[group]\nname = "harbor"\ntitle = "T"\nprefix = "NC1"\n', "belong to the built-in rules"),
     ('[group]\nname = "harbor"\ntitle = "T"\nprefix = "HB"\nowner = "me"\n', "[group]: unknown field(s): 'owner'"),
-    ('group = "harbor"\n', "missing [group] table"),
+    ('group = "harbor"\n', "[group] must be a table"),
+    ('[group]\nname = "harbor"\ntitle = "T"\nprefix = "USR"\n', "belong to the quick rules"),
     ('[group]\nname = "video"\ntitle = "T"\nprefix = "HB"\n', "'video' is a built-in group"),
     ('[group]\nname = "video-title-with-duration"\ntitle = "T"\nprefix = "HB"\n', "already the name of rule NC101"),
 ])

@@ -22,6 +22,11 @@ A TOML rule file looks like::
     drops = ["Battle for Ramadi 05:35"]
     keeps = ["The battle lasted until 05:35 on Sunday, officials said."]
 
+In a user's file, only ``code`` and ``exact`` or ``patterns`` are required;
+``name``, ``summary``, ``why`` and the examples are optional (examples are
+recommended: ``newsclean rules --check FILE`` runs them), and without a
+``[group]`` table the rules form a group named after the file.
+
 "Normalised" means: lowercased, runs of white space folded to one space, and
 decorative characters (bullets, pipes, arrows, brackets, dashes) stripped from
 both ends; see :func:`line_key`.
@@ -125,6 +130,8 @@ MAX_PAGE_CHARS = 20000
 # Matching a rule's own examples while the file is checked is bounded too.
 EXAMPLE_TIMEOUT_SECONDS = 0.5
 RESERVED_PREFIX = "NC"
+# Codes of the quick rules made from --drop and --drop-re (see newsclean.rules.quick).
+QUICK_PREFIX = "USR"
 PREFIX_RE = re.compile(r"[A-Z]{1,4}\d{0,3}")
 USER_CODE_RE = re.compile(r"[A-Z]{1,4}\d{2,4}")
 
@@ -205,50 +212,91 @@ def _user_rule_hits(rule: "Rule", compiled: list[Any], line: str) -> bool:
     return any(rx.fullmatch(key, timeout=EXAMPLE_TIMEOUT_SECONDS) for rx in compiled)
 
 
-def _check_examples(rule: "Rule", compiled: list[Any], source: str, label: str) -> None:
-    """A user's rule must drop its ``drops`` and keep its ``keeps``, without timing out."""
+def example_failures(rule: "Rule", compiled: list[Any] | None = None) -> list[str]:
+    """What is wrong with a user's rule on its own examples: a ``drops`` example it
+    does not drop, a ``keeps`` example it drops, or a pattern that times out on one
+    (an empty list when every example behaves)."""
+    if compiled is None:
+        import regex
+
+        compiled = [regex.compile(p) for p in rule.patterns]
+    failures = []
     for field_name, want in (("drops", True), ("keeps", False)):
         for x in getattr(rule, field_name):
             try:
                 hit = _user_rule_hits(rule, compiled, x)
             except TimeoutError:
-                raise _fail(source, label, f"a pattern takes too long on the example {_show(x)} in '{field_name}' "
-                                           "(it backtracks catastrophically; simplify it)") from None
+                failures.append(f"a pattern takes too long on the example {_show(x)} in '{field_name}' "
+                                "(it backtracks catastrophically; simplify it)")
+                continue
             if hit != want:
                 what = "does not drop" if want else "drops"
                 why = ""
                 if want and len(line_key(x).split()) > rule.max_words:
                     why = f" (it has more than max_words = {rule.max_words} words)"
-                raise _fail(source, label, f"the rule {what} its own example {_show(x)} in '{field_name}'{why}")
+                failures.append(f"the rule {what} its own example {_show(x)} in '{field_name}'{why}")
+    return failures
 
 
-def parse_rules(data: dict[str, Any], source: str, *, compile_with: Any = None) -> tuple[Group, list[Rule]]:
+def _check_examples(rule: "Rule", compiled: list[Any], source: str, label: str) -> None:
+    """A user's rule must drop its ``drops`` and keep its ``keeps``, without timing out."""
+    failures = example_failures(rule, compiled)
+    if failures:
+        raise _fail(source, label, failures[0])
+
+
+def _default_group(source: str) -> dict[str, str]:
+    """The group of a user's file without a ``[group]`` table: named after the file."""
+    stem = Path(source).stem.lower()
+    name = "-".join(re.findall(r"[a-z0-9]+", stem)) or "user-rules"
+    return {"name": name, "title": f"Rules from {Path(source).name}", "prefix": ""}
+
+
+def _default_summary(exact: tuple[str, ...], patterns: tuple[str, ...]) -> str:
+    """What a rule without a summary removes, said from its phrases and patterns."""
+    what = [f"lines equal to {_show(x)}" for x in exact[:1]] + [f"lines matching {_show(x)}" for x in patterns[:1]]
+    more = len(exact) + len(patterns) - len(what)
+    text = " or ".join(what) + (f" (and {more} more)" if more else "")
+    return text[0].upper() + text[1:] + "."
+
+
+def parse_rules(data: dict[str, Any], source: str, *, compile_with: Any = None, check_examples: bool = True,
+                quick: bool = False) -> tuple[Group, list[Rule]]:
     """Validate the parsed TOML of one rule file and build its rules.
 
     ``compile_with`` is the regex module used to check that patterns compile
     (``re`` for built-in rules, ``regex`` for a user's). A user's file is held to
-    size limits, may not use the built-in ``NC`` prefix, and each of its rules
-    must drop its own ``drops`` examples and keep its ``keeps``.
+    size limits, may not use the built-in ``NC`` prefix (nor ``USR``, kept for the
+    ``quick`` rules of --drop and --drop-re), and, with ``check_examples``, each of
+    its rules must drop its own ``drops`` examples and keep its ``keeps``. In a
+    user's file a rule needs only a code and phrases or patterns, and the
+    ``[group]`` table may be left out.
     """
     engine = compile_with or re
     user = source != "built-in"
     if not isinstance(data, dict):
         raise _fail(source, "", "must be a TOML document with a [group] table and [[rule]] entries")
     g = data.get("group")
-    if not isinstance(g, dict):
-        raise _fail(source, "", "missing [group] table (name, title, prefix)")
+    if g is None and user:
+        g = _default_group(source)
+    elif not isinstance(g, dict):
+        raise _fail(source, "", "[group] must be a table (name, title, prefix)" if user
+                    else "missing [group] table (name, title, prefix)")
     for key in _GROUP_FIELDS:
-        if not isinstance(g.get(key), str) or not g[key].strip():
+        if not isinstance(g.get(key), str) or not (g[key].strip() or (key == "prefix" and "group" not in data)):
             raise _fail(source, "[group]", f"field '{key}' must be a non-empty string")
     unknown_group = set(g) - set(_GROUP_FIELDS)
     if unknown_group:
         raise _fail(source, "[group]", f"unknown field(s): {', '.join(_show(k) for k in sorted(unknown_group))}")
     if not NAME_RE.fullmatch(g["name"]):
         raise _fail(source, "[group]", f"name {_show(g['name'])} must be kebab-case")
-    if not PREFIX_RE.fullmatch(g["prefix"]):
+    if g["prefix"] and not PREFIX_RE.fullmatch(g["prefix"]):
         raise _fail(source, "[group]", f"prefix {_show(g['prefix'])} must be 1-4 capital letters and at most 3 digits, like XY or XY1")
     if user and g["prefix"].startswith(RESERVED_PREFIX):
         raise _fail(source, "[group]", f"prefix {_show(g['prefix'])}: codes starting with {RESERVED_PREFIX} belong to the built-in rules")
+    if user and not quick and g["prefix"].startswith(QUICK_PREFIX):
+        raise _fail(source, "[group]", f"prefix {_show(g['prefix'])}: codes starting with {QUICK_PREFIX} belong to "
+                                       "the quick rules of --drop and --drop-re")
     if user and len(g["title"]) > MAX_TEXT_CHARS:
         raise _fail(source, "[group]", f"field 'title' is too long ({len(g['title'])} characters; limit {MAX_TEXT_CHARS})")
     group = Group(g["name"], g["title"], g["prefix"], source)
@@ -267,10 +315,16 @@ def parse_rules(data: dict[str, Any], source: str, *, compile_with: Any = None) 
         if not isinstance(r, dict):
             raise _fail(source, label, "must be a table")
         _check_fields(r, source, label, user)
-        for key in ("code", "name", "summary", "why"):
+        for key in ("code",) if user else ("code", "name", "summary", "why"):
             if not r.get(key):
                 raise _fail(source, label, f"missing field '{key}'")
         code = r["code"]
+        if user and code.startswith(RESERVED_PREFIX):
+            raise _fail(source, label, f"code {_show(code)}: codes starting with {RESERVED_PREFIX} belong to the built-in rules")
+        if user and not quick and code.startswith(QUICK_PREFIX):
+            raise _fail(source, label, f"code {_show(code)}: codes starting with {QUICK_PREFIX} belong to the quick "
+                                       "rules of --drop and --drop-re")
+        r = {"name": code.lower(), **r}
         if not CODE_RE.fullmatch(code) and source == "built-in":
             raise _fail(source, label, "code must look like NC123")
         if not USER_CODE_RE.fullmatch(code):
@@ -299,28 +353,31 @@ def parse_rules(data: dict[str, Any], source: str, *, compile_with: Any = None) 
         if kind == "pattern":
             if not exact and not patterns:
                 raise _fail(source, label, "needs 'exact' phrases or 'patterns'")
-            if not r.get("drops"):
+            if not r.get("drops") and not user:
                 raise _fail(source, label, "needs at least one example in 'drops'")
         compiled = [_compile_pattern(engine, p, source, label) for p in patterns] if user else []
         max_words = r.get("max_words", DEFAULT_MAX_WORDS)
         if not 1 <= max_words <= 400:
             raise _fail(source, label, f"field 'max_words' must be between 1 and 400, not {max_words}")
         rule = Rule(
-            code=code, name=r["name"], group=group.name, summary=r["summary"].strip(),
-            why=r["why"].strip(), kind=kind, exact=exact, patterns=patterns, max_words=max_words,
+            code=code, name=r["name"], group=group.name,
+            summary=r["summary"].strip() if "summary" in r else _default_summary(exact, patterns),
+            why=r.get("why", "").strip(), kind=kind, exact=exact, patterns=patterns, max_words=max_words,
             drops=tuple(r.get("drops", [])), keeps=tuple(r.get("keeps", [])),
             page=r.get("page", ""), source=source,
         )
-        if user:
+        if user and check_examples:
             _check_examples(rule, compiled, source, label)
         rules.append(rule)
     return group, rules
 
 
-def load_rule_file(path: str | Path) -> tuple[Group, list[Rule]]:
+def load_rule_file(path: str | Path, *, check_examples: bool = True) -> tuple[Group, list[Rule]]:
     """Load and validate a user's rule file (TOML, same format as the built-ins).
 
-    The file is only parsed as TOML data: nothing in it is executed.
+    The file is only parsed as TOML data: nothing in it is executed. Without
+    ``check_examples``, rules whose examples fail are loaded too (for
+    :func:`newsclean.rules.check.check_file`, which reports every failure).
     """
     import regex
 
@@ -344,7 +401,7 @@ def load_rule_file(path: str | Path) -> tuple[Group, list[Rule]]:
         raise RuleFileError(f"{p}: invalid TOML: {exc}") from None
     except RecursionError:
         raise RuleFileError(f"{p}: invalid TOML: nested too deeply") from None
-    return parse_rules(data, str(p), compile_with=regex)
+    return parse_rules(data, str(p), compile_with=regex, check_examples=check_examples)
 
 
 @dataclass(frozen=True, slots=True)
@@ -383,7 +440,8 @@ class Catalog:
                 group_names.add(group.name)
                 group_sources[group.name] = group.source
             elif group.source != "built-in" and group_sources[group.name] == "built-in":
-                raise RuleFileError(f"{group.source}: [group]: name {group.name!r} is a built-in group; choose another name")
+                raise RuleFileError(f"{group.source}: [group]: name {group.name!r} is a built-in group; choose another "
+                                    "name (in a [group] table; without one, the file's name is the group's)")
             for r in new:
                 if r.code in seen_codes:
                     raise RuleFileError(f"{r.source}: rule {r.code}: code already used by {seen_codes[r.code].source}")
