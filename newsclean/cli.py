@@ -14,6 +14,7 @@ from typing import Any, Callable
 import click
 
 from ._version import __version__
+from .cli_settings import ConfiguredCommand, config_options
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -35,7 +36,7 @@ def _save_repeats(tables: Any, path: Path) -> None:
 def rule_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     """The rule-selection options, shared by every command that cleans or lists rules."""
     options = [
-        click.option("--select", multiple=True, metavar="RULES",
+        click.option("--select", multiple=True, metavar="RULES", default=("ALL",), show_default=False,
                      help="Only these rules: codes, code prefixes, group or rule names, comma-separated (default ALL)."),
         click.option("--ignore", multiple=True, metavar="RULES", help="Turn these rules off (same forms as --select)."),
         click.option("--extend-select", multiple=True, metavar="RULES", help="Add rules to the selection."),
@@ -82,25 +83,35 @@ def _from_command_line(name: str) -> bool:
     return ctx.get_parameter_source(name) is click.core.ParameterSource.COMMANDLINE
 
 
-def _check_stdout_layout(inputs: tuple[str, ...], output: Path | None, in_place: bool, show_diff: bool,
-                         output_format: str) -> None:
-    """Refuse a run whose pages would run together on standard output, or that has nowhere
-    to write a tree; ``--diff`` and ``--format json`` keep the pages apart."""
-    if output_format == "json":
-        for flag, on in (("-o/--output", output is not None), ("--in-place", in_place), ("--diff", show_diff)):
-            if on and _from_command_line("output_format"):
-                raise OneLineUsageError(f"--format json writes JSON Lines to standard output; it does not go with {flag}")
-        if not (output is not None or in_place or show_diff):
-            return
-    if output is not None or in_place or show_diff:
-        return
+def _from_file(name: str) -> bool:
+    """Whether the option ``name`` holds a configuration file's value (which yields where it does not apply)."""
+    from .cli_settings import from_config_file
+
+    return from_config_file(click.get_current_context(), name)
+
+
+def _stdout_layout(inputs: tuple[str, ...], output: Path | None, in_place: bool, show_diff: bool,
+                   output_format: str) -> str:
+    """The output format of the run, after refusing a run whose pages would run together
+    on standard output or that has nowhere to write a tree (``--diff`` and ``--format
+    json`` keep pages apart). A configuration file's format applies where pages go to
+    standard output."""
+    writes_files = output is not None or in_place or show_diff
+    if output_format == "json" and writes_files:
+        if not _from_file("output_format"):
+            flag = "-o/--output" if output is not None else "--in-place" if in_place else "--diff"
+            raise OneLineUsageError(f"--format json writes JSON Lines to standard output; it does not go with {flag}")
+        output_format = "text"
+    if output_format == "json" or writes_files:
+        return output_format
     folder = next((i for i in inputs if i != "-" and Path(i).is_dir()), None)
     if folder is not None:
         raise OneLineUsageError(f"{folder}: is a directory; give -o DIR (a mirrored tree), --in-place, "
-                               "or --format json (JSON Lines on standard output)")
+                                "or --format json (JSON Lines on standard output)")
     if len(inputs) > 1:
         raise OneLineUsageError("several inputs would run together on standard output; give -o DIR (one file "
-                               "each) or --format json (one JSON line per page)")
+                                "each) or --format json (one JSON line per page)")
+    return output_format
 
 
 def _build_config(select: tuple[str, ...], ignore: tuple[str, ...], extend_select: tuple[str, ...],
@@ -138,8 +149,12 @@ class _DefaultCommandContext(click.Context):
         return self.parent.command_path if self.parent is not None else (self.info_name or "")
 
 
-class _DefaultCommand(click.Command):
+class _DefaultCommand(ConfiguredCommand):
     context_class = _DefaultCommandContext
+
+
+class _RulesCommand(ConfiguredCommand):
+    config_keys = frozenset({"select", "ignore", "extend-select", "rules", "drop", "drop-re"})
 
 
 class DefaultGroup(click.Group):
@@ -169,8 +184,8 @@ def main() -> None:
 @click.option("--in-place", is_flag=True, help="Rewrite the input files atomically.")
 @click.option("--glob", "pattern", default="*.txt", show_default=True, help="Which files to take from a directory.")
 @rule_options
-@click.option("--favor", type=click.Choice(["precision", "balanced", "recall"]), default=None,
-              help="Remove doubtful lines (precision) or keep them (recall). Default: balanced.")
+@click.option("--favor", type=click.Choice(["precision", "balanced", "recall"]), default="balanced", show_default=True,
+              help="Remove doubtful lines (precision) or keep them (recall).")
 @click.option("--explain", is_flag=True, help="On stderr, name the rule that removed each line (JSONL: in each record).")
 @output_options
 @click.option("--diff", "show_diff", is_flag=True, help="Print a diff of the changes instead of the cleaned text; write nothing.")
@@ -197,6 +212,7 @@ def main() -> None:
 @click.option("--repeats", "repeats_file", type=click.Path(dir_okay=False, path_type=Path), default=None, metavar="FILE",
               help="Remove the lines of a saved repeats file (from --save-repeats).")
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
+@config_options
 def clean_command(inputs: tuple[str, ...], output: Path | None, in_place: bool, pattern: str,
                   select: tuple[str, ...], ignore: tuple[str, ...], extend_select: tuple[str, ...],
                   rule_files: tuple[str, ...], drop: tuple[str, ...], drop_re: tuple[str, ...],
@@ -237,10 +253,13 @@ def clean_command(inputs: tuple[str, ...], output: Path | None, in_place: bool, 
     if save_repeats is not None and not learn_repeats:
         raise click.UsageError("--save-repeats goes with --learn-repeats")
     if learn_repeats and repeats_file is not None:
-        raise click.UsageError("--learn-repeats and --repeats cannot be used together (learn, or load a saved table)")
-    if site_field is not None and not jsonl:
+        if not _from_file("repeats_file"):
+            raise click.UsageError("--learn-repeats and --repeats cannot be used together (learn, or load a saved table)")
+        repeats_file = None  # learning on the command line wins over a file's saved table
+    if site_field is not None and not jsonl and not _from_file("site_field"):
         raise click.UsageError("--site-field goes with --jsonl")
-    if not jsonl and (field_path != "text" or on_error != "pass"):
+    if not jsonl and ((field_path != "text" and not _from_file("field_path"))
+                      or (on_error != "pass" and not _from_file("on_error"))):
         raise click.UsageError("--field and --on-error go with --jsonl")
     from .batch import default_workers
 
@@ -266,7 +285,7 @@ def clean_command(inputs: tuple[str, ...], output: Path | None, in_place: bool, 
     progress_on = not (no_progress or quiet)
     if jsonl:
         for flag, on in (("--in-place", in_place), ("--diff", show_diff), ("--skip-existing", skip_existing),
-                         ("--backup", bool(backup_suffix)), ("--encoding", bool(encoding))):
+                         ("--backup", bool(backup_suffix)), ("--encoding", bool(encoding) and not _from_file("encoding"))):
             if on:
                 raise click.UsageError(f"{flag} does not go with --jsonl")
         code = _clean_jsonl(inputs, output, config, tables, field_path=field_path, on_error=on_error,
@@ -278,9 +297,7 @@ def clean_command(inputs: tuple[str, ...], output: Path | None, in_place: bool, 
         config = config.with_options(repeats=tables.for_site(""))
     if _from_command_line("explain_format"):
         explain = True
-    _check_stdout_layout(inputs, output, in_place, show_diff, output_format)
-    if output_format == "json":
-        output = None  # a format from a configuration file applies where pages go to standard output
+    output_format = _stdout_layout(inputs, output, in_place, show_diff, output_format)
     sys.exit(_clean_files(inputs, output, config, in_place=in_place, pattern=pattern, explain=explain,
                           output_format=output_format, explain_format=explain_format,
                           show_diff=show_diff, show_stats=show_stats, encoding=encoding, force=force,
@@ -579,8 +596,9 @@ def _clean_jsonl(inputs: tuple[str, ...], output: Path | None, config: Any, tabl
     return EXIT_FAILED if outcome.failed else EXIT_OK
 
 
-@main.command("rules")
+@main.command("rules", cls=_RulesCommand)
 @rule_options
+@config_options
 @click.option("--group", "group", default=None, help="Only rules of this group.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @click.option("--check", "check_files", multiple=True, metavar="FILE", type=click.Path(dir_okay=False, path_type=str),
@@ -634,6 +652,30 @@ def _check_rule_files(paths: tuple[str, ...]) -> int:
             click.echo(line, err=not report.ok)
         failed += not report.ok
     return EXIT_FAILED if failed else EXIT_OK
+
+
+@main.command("config", options_metavar="", context_settings={"ignore_unknown_options": True, "allow_extra_args": True,
+                                           "help_option_names": []})
+@click.argument("args", nargs=-1, type=click.UNPROCESSED, metavar="[FILE|DIR|-]... [OPTIONS]")
+@click.pass_context
+def config_command(ctx: click.Context, args: tuple[str, ...]) -> None:
+    """Print the settings a run would use and where each comes from: the default, a
+    configuration file (newsclean.toml, or [tool.newsclean] in pyproject.toml, found
+    from the input's directory upward) or the command line. Takes the arguments of a
+    run; the same as adding --show-settings to it.
+
+    \b
+    Examples:
+      newsclean config
+      newsclean config pages/ --ignore comments
+      newsclean config --config ci/newsclean.toml
+    """
+    if "--help" in args or "-h" in args:
+        click.echo(ctx.get_help())
+        ctx.exit(0)
+    sub = clean_command.make_context("newsclean", [*args, "--show-settings"], parent=ctx.parent)
+    with sub:
+        clean_command.invoke(sub)
 
 
 @main.command("rule")

@@ -27,7 +27,7 @@ def _help(args: list[str]) -> str:
 def cli_reference() -> str:
     parts = ["# Command-line reference", "", "Generated from `--help` by `scripts/gen_docs.py`; do not edit by hand.", ""]
     for title, args in (("newsclean", ["--help"]), ("newsclean rules", ["rules", "--help"]),
-                        ("newsclean rule", ["rule", "--help"])):
+                        ("newsclean rule", ["rule", "--help"]), ("newsclean config", ["config", "--help"])):
         parts += [f"## `{title}`", "", "```", _help(args).rstrip(), "```", ""]
     return "\n".join(parts)
 
