@@ -329,6 +329,6 @@ def test_the_cli_reports_a_bad_rule_file_as_a_usage_error(tmp_path, args):
 
 def test_the_readme_rule_file_example_is_valid(tmp_path):
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
-    block = readme.split("```toml\n", 1)[1].split("```", 1)[0]
+    block = readme.split("```toml\n# my-site.toml\n", 1)[1].split("```", 1)[0]
     group, rules = load_rule_file(write(tmp_path, block))
     assert group.prefix == "MY" and rules[0].code == "MY101"
