@@ -157,6 +157,10 @@ class _RulesCommand(ConfiguredCommand):
     config_keys = frozenset({"select", "ignore", "extend-select", "rules", "drop", "drop-re"})
 
 
+class _RuleCommand(ConfiguredCommand):
+    config_keys = frozenset({"rules"})
+
+
 class DefaultGroup(click.Group):
     """``newsclean FILE…`` cleans; ``newsclean rules`` and ``newsclean rule CODE`` document."""
 
@@ -678,8 +682,9 @@ def config_command(ctx: click.Context, args: tuple[str, ...]) -> None:
         clean_command.invoke(sub)
 
 
-@main.command("rule")
+@main.command("rule", cls=_RuleCommand)
 @click.argument("ident", metavar="CODE|NAME")
+@config_options
 @click.option("--rules", "rule_files", multiple=True, metavar="FILE", type=click.Path(dir_okay=False, path_type=str),
               help="Extra rule file to look in.")
 def rule_command(ident: str, rule_files: tuple[str, ...]) -> None:

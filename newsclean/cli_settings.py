@@ -10,7 +10,6 @@ on the command line. It remembers where each setting came from, for
 
 from __future__ import annotations
 
-import json
 from typing import Any, Callable
 
 import click
@@ -115,6 +114,8 @@ def _toml_value(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, int):
         return str(value)
+    import json
+
     if isinstance(value, (list, tuple)):
         return json.dumps([str(x) for x in value], ensure_ascii=False)
     return json.dumps(str(value), ensure_ascii=False)

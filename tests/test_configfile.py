@@ -165,3 +165,12 @@ def test_every_key_is_an_option_of_the_command():
 
     long_names = {opt[2:] for p in clean_command.params for opt in getattr(p, "opts", ()) if opt.startswith("--")}
     assert set(KEYS) <= long_names
+
+
+def test_rule_command_finds_the_rule_files_of_the_configuration(runner, project, monkeypatch):
+    write(project / "site.toml", "[[rule]]\ncode = \"HB101\"\nexact = [\"harbor gazette members save ten percent\"]\n")
+    write(project / "newsclean.toml", 'rules = ["site.toml"]\n')
+    monkeypatch.chdir(project)
+    doc = runner.invoke(main, ["rule", "HB101"])
+    assert doc.exit_code == 0 and doc.stdout.startswith("HB101 hb101")
+    assert runner.invoke(main, ["rule", "HB101", "--isolated"]).exit_code == 2
