@@ -24,6 +24,7 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from .config import Config
 from .io import InputError, decode, display_name, encode, file_size, read_bytes, write_atomic
+from .layout import Layout
 from .model import Decision
 
 
@@ -50,6 +51,7 @@ class FileResult:
     original: str = ""  # input text, kept only for --diff
     decisions: tuple[Decision, ...] = ()
     notes: tuple[str, ...] = ()
+    layout: Layout | None = None  # the layout the page was read in (None: a file cleaned block by block)
     stats: Counter[str] = field(default_factory=Counter)
     bytes_in: int = 0
     bytes_out: int = 0
@@ -216,7 +218,7 @@ def prepare_job(job: Job, config: Config, opts: RunOptions) -> tuple[FileResult,
         out = encode(result.text)
         res.bytes_out = len(out)
         res.stats = result.stats()
-        res.notes = result.notes
+        res.notes, res.layout = result.notes, result.layout
         if opts.keep_decisions:
             res.decisions = result.decisions
         if opts.keep_original:

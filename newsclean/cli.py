@@ -53,6 +53,24 @@ def rule_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     return fn
 
 
+def layout_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """How the input's text is laid out (--layout) and whether blocks are written as plain words (--plain)."""
+    from .layout import CHOICES
+
+    options = [
+        click.option("--layout", type=click.Choice(CHOICES), default="auto", show_default=True,
+                     help="How the text is laid out: one block per line (lines), hard-wrapped (wrapped, as w3m or "
+                          "lynx write it), Markdown, one text node per line (nodes) or blocks run together (glued); "
+                          "auto guesses it for each page."),
+        click.option("--plain", is_flag=True,
+                     help="Write each kept block as one line of plain words (Markdown syntax stripped, wrapped "
+                          "paragraphs joined) instead of its original text."),
+    ]
+    for opt in reversed(options):
+        fn = opt(fn)
+    return fn
+
+
 def output_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     """How cleaned pages and decisions are printed (--format, --explain-format)."""
     options = [
@@ -191,6 +209,7 @@ def main() -> None:
 @click.option("--favor", type=click.Choice(["precision", "balanced", "recall"]), default="balanced", show_default=True,
               help="Remove doubtful lines (precision) or keep them (recall).")
 @click.option("--explain", is_flag=True, help="On stderr, name the rule that removed each line (JSONL: in each record).")
+@layout_options
 @output_options
 @click.option("--diff", "show_diff", is_flag=True, help="Print a diff of the changes instead of the cleaned text; write nothing.")
 @click.option("--stats", "show_stats", is_flag=True, help="On stderr, count the removed lines per rule.")
@@ -220,7 +239,7 @@ def main() -> None:
 def clean_command(inputs: tuple[str, ...], output: Path | None, in_place: bool, pattern: str,
                   select: tuple[str, ...], ignore: tuple[str, ...], extend_select: tuple[str, ...],
                   rule_files: tuple[str, ...], drop: tuple[str, ...], drop_re: tuple[str, ...],
-                  favor: str | None, explain: bool, show_diff: bool,
+                  favor: str | None, explain: bool, layout: str, plain: bool, show_diff: bool,
                   show_stats: bool, encoding: str | None, force: bool, skip_existing: bool,
                   backup_suffix: str | None, workers: int | None, no_progress: bool, jsonl: bool,
                   field_path: str, on_error: str, learn_repeats: bool, site_field: str | None,
@@ -243,6 +262,7 @@ def clean_command(inputs: tuple[str, ...], output: Path | None, in_place: bool, 
       newsclean pages/ --in-place --backup .orig
       newsclean pages/ -o clean/ --learn-repeats --save-repeats site.json
       newsclean page.txt --ignore NC3,comments --explain
+      newsclean dump.txt --layout wrapped --plain
       newsclean pages/ --format json > pages.jsonl
       newsclean pages/ -o clean/ --explain-format json 2> decisions.jsonl
       newsclean --jsonl crawl.jsonl.gz --field doc.body -o clean.jsonl.gz
@@ -275,7 +295,8 @@ def clean_command(inputs: tuple[str, ...], output: Path | None, in_place: bool, 
             codecs.lookup(encoding)
         except LookupError:
             raise click.UsageError(f"unknown encoding {encoding!r}") from None
-    config = _build_config(select, ignore, extend_select, rule_files, drop, drop_re, favor=favor)
+    config = _build_config(select, ignore, extend_select, rule_files, drop, drop_re, favor=favor, layout=layout,
+                           plain=plain)
     tables = None
     if repeats_file is not None:
         from .repeats import RepeatTables
@@ -414,7 +435,7 @@ def _clean_files(inputs: tuple[str, ...], output: Path | None, config: Any, *, i
             if explain_format == "json":
                 err.write("".join(map(_json_line, decision_records(res.label, res.decisions))))
             else:
-                render.explain(res.label, res.decisions, res.notes, err, err_color)
+                render.explain(res.label, res.decisions, res.notes, err, err_color, res.layout)
         if show_diff:
             out.write(render.diff(res.label, res.original, res.text, render.use_color(sys.stdout)).encode("utf-8", "replace"))
             out.flush()

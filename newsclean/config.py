@@ -7,6 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from .layout import AUTO, CHOICES
 from .repeats import RepeatTable
 from .rules import Catalog, Rule, load_catalog
 from .rules.matcher import Matcher
@@ -25,6 +26,9 @@ class Config:
     ``USR`` code (see :mod:`newsclean.rules.quick`); they are on unless ignored.
     ``repeats`` is a table of lines learned to be furniture from a batch (see
     :mod:`newsclean.repeats`).
+    ``layout`` names how the page's text is laid out (``auto`` guesses it, see
+    :mod:`newsclean.layout`); ``plain`` writes each kept block as one line of plain
+    words (Markdown syntax stripped, wrapped paragraphs joined) instead of its original text.
     """
 
     select: tuple[str, ...] = ("ALL",)
@@ -35,6 +39,12 @@ class Config:
     drop_re: tuple[str, ...] = ()
     settings: Settings = field(default_factory=Settings)
     repeats: RepeatTable | None = None
+    layout: str = AUTO
+    plain: bool = False
+
+    def __post_init__(self) -> None:
+        if self.layout not in CHOICES:
+            raise ValueError(f"layout must be one of {', '.join(CHOICES)}, not {self.layout!r}")
 
     def with_options(self, **overrides: Any) -> "Config":
         """A copy with some fields replaced; settings fields may be given by name too."""

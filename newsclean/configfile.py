@@ -56,6 +56,8 @@ KEYS: dict[str, Key] = {
     "drop": Key("strings", "drop"),
     "drop-re": Key("strings", "drop_re"),
     "favor": Key("string", "favor"),
+    "layout": Key("string", "layout"),
+    "plain": Key("boolean", "plain"),
     "repeats": Key("path"),
     "format": Key("string"),
     "explain": Key("boolean"),

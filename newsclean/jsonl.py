@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import IO, Any, BinaryIO, Callable, Iterator
 
 from .config import Config
+from .records import explanation
 from .repeats import RepeatLearner, RepeatTables, site_of
 
 CHUNK_RECORDS = 500
@@ -194,8 +195,7 @@ class _Cleaner:
             result = run(text, self.config_for(record), details=opts.explain)
             set_path(record, opts.field, result.text)
             if opts.explain:
-                record[opts.explain_field] = {"removed": [d.to_dict() for d in result.decisions],
-                                              "notes": list(result.notes)}
+                record[opts.explain_field] = explanation(result)
             out.stats.update(result.stats())
             out.lines.append(dump_record(record))
         out.bytes_out = sum(len(x) for x in out.lines)

@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
@@ -183,7 +183,7 @@ def clean_large_file(
             offset = block.first_line - 1
             res.notes.extend(f"lines from {block.first_line}: {n}" if offset else n for n in result.notes)
             if keep_decisions:
-                res.decisions.extend(replace(d, lineno=d.lineno + offset) for d in result.decisions)
+                res.decisions.extend(d.shifted(offset) for d in result.decisions)
             lines, _ = split_lines(block.text)
             w.page(lines, result.removed_linenos, result.text, result.newline)
             del lines

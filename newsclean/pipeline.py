@@ -13,9 +13,10 @@ from __future__ import annotations
 import re
 from itertools import repeat
 from operator import add, not_
-from typing import Any, Callable, Union
+from typing import Any, Callable, Iterable, Union
 
 from .config import DEFAULT, CompiledConfig, Config
+from .layout import AUTO, LINES, NODES, WRAPPED, Layout, Units, detect, segment, wrap_width
 from .model import Decision, Result
 from .repeats import RepeatTable
 from .rules import _DECOR, _QUOTES, line_key
@@ -36,18 +37,27 @@ def detail_text(detail: Detail) -> str:
 
 
 class Page:
-    """The working state of one text while the passes run (private to a run)."""
+    """The working state of one text while the passes run (private to a run).
+
+    The passes judge ``lines``: the page's units, one text each. In the ``lines``
+    layout a unit is a physical line (``units`` is None); in the other layouts
+    ``units`` holds where each unit came from in the physical lines ``source``.
+    """
 
     __slots__ = ("lines", "keys", "nwords", "removed", "notes", "compiled", "settings", "language", "repeats", "_rules",
-                 "_blank")
+                 "_blank", "units", "source", "layout")
 
     def __init__(self, lines: list[str], compiled: CompiledConfig, settings: Settings,
-                 repeats: RepeatTable | None = None) -> None:
+                 repeats: RepeatTable | None = None, units: Units | None = None,
+                 source: list[str] | None = None, layout: Layout | None = None) -> None:
         self.lines = lines
+        self.units = units
+        self.source = lines if source is None else source
+        self.layout = layout or Layout()
         self.keys = line_keys(lines)
         # keys have single spaces; an empty key has no words
         self.nwords = list(map(add, map(str.count, self.keys, repeat(" ")), map(bool, self.keys)))
-        self._blank = list(map(not_, map(str.strip, lines)))
+        self._blank = list(map(not_, map(str.strip, lines))) if units is None else units.blank
         self.removed: list[Removal | None] = [None] * len(lines)
         self.notes: list[str] = []
         self.compiled = compiled
@@ -78,11 +88,33 @@ class Page:
         return True
 
     def decisions(self, details: bool = True) -> tuple[Decision, ...]:
-        """One :class:`Decision` per removed line, in line order, with its reason
+        """One :class:`Decision` per removed unit, in order, with its reason
         (without, when ``details`` is false: for counts by rule)."""
-        rules, lines = self._rules, self.lines
-        return tuple(Decision(i + 1, lines[i], d[0], rules[d[0]].name, d[1], detail_text(d[2]) if details else "")
-                     for i, d in enumerate(self.removed) if d is not None)
+        rules, lines, units = self._rules, self.lines, self.units
+        if units is None:
+            return tuple(Decision(i + 1, lines[i], d[0], rules[d[0]].name, d[1], detail_text(d[2]) if details else "")
+                         for i, d in enumerate(self.removed) if d is not None)
+        out = []
+        for i, d in enumerate(self.removed):
+            if d is not None:
+                first, last, columns = units.span(i)
+                out.append(Decision(first, lines[i], d[0], rules[d[0]].name, d[1], detail_text(d[2]) if details else "",
+                                    last if last != first else 0, columns))
+        return tuple(out)
+
+    def removed_lines(self) -> frozenset[int] | None:
+        """The physical lines (1-based) that hold a removed unit and no kept one (None for ``lines``)."""
+        units = self.units
+        if units is None:
+            return None
+        touched: set[int] = set()
+        kept: set[int] = set()
+        for i, d in enumerate(self.removed):
+            if d is not None:
+                touched.update(p[0] + 1 for p in units.pieces[i])
+            elif not self._blank[i]:
+                kept.update(p[0] + 1 for p in units.pieces[i])
+        return frozenset(touched - kept)
 
     def undo(self, stage: str) -> int:
         """Withdraw every decision of one pass (used by the safety valve)."""
@@ -149,8 +181,14 @@ def split_lines(text: str) -> tuple[list[str], str]:
     return lines, newline
 
 
-def assemble(page: Page, newline: str = "\n") -> str:
-    """Kept lines in order, trailing spaces stripped; each removed gap at most one blank line."""
+def assemble(page: Page, newline: str = "\n", plain: bool = False) -> str:
+    """Kept lines in order, trailing spaces stripped; each removed gap at most one blank line.
+
+    In a layout of units, each kept unit gives its original text (with ``plain``, the
+    text the passes read, one unit per line).
+    """
+    if page.units is not None:
+        return _assemble_units(page, newline, plain)
     out: list[str] = []
     pending_blanks = 0
     gap_removed = False
@@ -170,37 +208,108 @@ def assemble(page: Page, newline: str = "\n") -> str:
     return newline.join(out) + newline if out else ""
 
 
-def replay(text: str, removed: "set[int] | frozenset[int]") -> str:
-    """The output of removing exactly the lines numbered ``removed`` (1-based) from
-    ``text``: what a Result's decisions say, applied again. ``replay(text,
-    result.removed_linenos) == result.text`` for every result."""
+def _assemble_units(page: Page, newline: str, plain: bool) -> str:
+    """``assemble`` for a layout of units: the original text of each kept unit (its lines,
+    trailing spaces stripped, or its part of a line). Two kept parts of one line with
+    nothing removed between them stay on one line, with what stood between them.
+
+    Text nodes (``nodes``) are written rejoined, one block per line, as ``plain`` writes
+    every layout: a block's nodes stand on several lines only because of how the page
+    was turned into text, and blank lines between blocks are folded to one.
+    """
+    units, source, blank, removed = page.units, page.source, page._blank, page.removed
+    assert units is not None
+    plain = plain or page.layout.name == NODES
+    out: list[str] = []
+    pending_blanks = 0
+    gap_removed = False
+    open_line = open_end = -1  # the line and end column of the last kept part, while it may go on
+    for u, text in enumerate(page.lines):
+        if removed[u] is not None:
+            gap_removed = True
+            open_line = -1
+            continue
+        if blank[u]:
+            pending_blanks += len(units.pieces[u])
+            open_line = -1
+            continue
+        pieces = units.pieces[u]
+        first = pieces[0]
+        if not plain and not units.whole[u] and first[0] == open_line:
+            out[-1] += source[open_line][open_end:first[2]]
+            open_end = first[2]
+            continue
+        if out:
+            out.extend([""] * (min(pending_blanks, 1) if gap_removed or plain else pending_blanks))
+        if plain:
+            out.append(text.rstrip())
+        elif units.whole[u]:
+            out.extend(source[p[0]].rstrip() for p in pieces)
+        else:
+            out.append(source[first[0]][first[1]:first[2]])
+        pending_blanks = 0
+        gap_removed = False
+        last = pieces[-1]
+        open_line, open_end = (last[0], last[2]) if not units.whole[u] else (-1, -1)
+    return newline.join(out) + newline if out else ""
+
+
+def replay(text: str, removed: "Iterable[int | Decision]", layout: Layout | None = None) -> str:
+    """The output of removing exactly what ``removed`` names from ``text``: line numbers
+    (1-based, in the ``lines`` layout) or a Result's decisions, with the Result's
+    ``layout``. ``replay(text, result.decisions, result.layout) == result.text`` for
+    every result: what the decisions say, applied again."""
     lines, newline = split_lines(text)
-    page = Page(lines, DEFAULT.compiled(), DEFAULT.settings)
-    for n in removed:
-        page.removed[n - 1] = ("", "replay", "")
+    if layout is None or layout.name == LINES:
+        page = Page(lines, DEFAULT.compiled(), DEFAULT.settings)
+        for n in removed:
+            page.removed[(n if isinstance(n, int) else n.lineno) - 1] = ("", "replay", "")
+        return assemble(page, newline)
+    units = segment(lines, layout)
+    page = Page(units.texts, DEFAULT.compiled(), DEFAULT.settings, units=units, source=lines, layout=layout)
+    where = {units.span(u): u for u in range(len(units))}
+    for d in removed:
+        if isinstance(d, int):
+            raise TypeError("a layout of units is replayed from decisions, not line numbers")
+        page.removed[where[(d.lineno, d.end_lineno or d.lineno, d.columns)]] = ("", "replay", "")
     return assemble(page, newline)
+
+
+def choose_layout(lines: list[str], text: str, name: str) -> Layout:
+    """The layout to read a page in: guessed (``auto``) or the one named."""
+    if name == AUTO:
+        return detect(lines, text)
+    if name == WRAPPED:
+        return Layout(WRAPPED, wrap_width(lines), "chosen")
+    return Layout(name, reason="chosen")
 
 
 def _process(text: str, config: Config | None) -> tuple[Page, str]:
     cfg = config or DEFAULT
     lines, newline = split_lines(text)
-    page = Page(lines, cfg.compiled(), cfg.settings, cfg.repeats)
+    layout = choose_layout(lines, text, cfg.layout) if lines else Layout()
+    if layout.name == LINES:
+        page = Page(lines, cfg.compiled(), cfg.settings, cfg.repeats, layout=layout)
+    else:
+        units = segment(lines, layout)
+        page = Page(units.texts, cfg.compiled(), cfg.settings, cfg.repeats, units=units, source=lines, layout=layout)
     for _name, fn in _passes():
         fn(page)
     return page, newline
 
 
 def run(text: str, config: Config | None = None, details: bool = True) -> Result:
-    """Clean ``text`` and record why each removed line went (the rule and stage only,
+    """Clean ``text`` and record why each removed unit went (the rule and stage only,
     without the reason, when ``details`` is false: what a batch needs for its counts)."""
     page, newline = _process(text, config)
     return Result(
-        text=assemble(page, newline), decisions=page.decisions(details), lines_in=len(page.lines),
-        notes=tuple(page.notes), language=page.language, newline=newline,
+        text=assemble(page, newline, (config or DEFAULT).plain), decisions=page.decisions(details),
+        lines_in=len(page.source), notes=tuple(page.notes), language=page.language, newline=newline,
+        layout=page.layout, removed_lines=page.removed_lines(),
     )
 
 
 def clean_text(text: str, config: Config | None = None) -> str:
     """``run(text, config).text``, without building the decisions."""
     page, newline = _process(text, config)
-    return assemble(page, newline)
+    return assemble(page, newline, (config or DEFAULT).plain)

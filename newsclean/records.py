@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Iterator, Protocol, Sequence
 
+from .layout import LINES
 from .model import Decision
 
 
@@ -22,9 +23,15 @@ class Cleaned(Protocol):
     notes: Sequence[str]
 
 
-def explanation(result: Cleaned) -> dict[str, list[Any]]:
-    """Why lines went: ``{"removed": [Decision.to_dict(), ...], "notes": [...]}``."""
-    return {"removed": [d.to_dict() for d in result.decisions], "notes": list(result.notes)}
+def explanation(result: Cleaned) -> dict[str, Any]:
+    """Why lines went: ``{"removed": [Decision.to_dict(), ...], "notes": [...]}``, and the
+    layout the page was read in when it is not one block per line (``"layout": {"name",
+    "width", "reason"}``)."""
+    out: dict[str, Any] = {"removed": [d.to_dict() for d in result.decisions], "notes": list(result.notes)}
+    layout = getattr(result, "layout", None)
+    if layout is not None and layout.name != LINES:
+        out["layout"] = layout.to_dict()
+    return out
 
 
 def page_record(path: str, result: Cleaned, *, explain: bool = False) -> dict[str, Any]:

@@ -10,6 +10,7 @@ import os
 from collections import Counter
 from typing import IO, Iterable, Sequence
 
+from .layout import LINES, Layout
 from .model import Decision
 from .rules import Catalog, Rule
 
@@ -29,8 +30,13 @@ def _console(stream: IO[str]):  # -> rich.console.Console
     return Console(file=stream, highlight=False, soft_wrap=True, force_terminal=True)
 
 
-def explain(label: str, decisions: Sequence[Decision], notes: Sequence[str], stream: IO[str], color: bool) -> None:
-    """One line per removed line: ``label:LINE: CODE rule-name  text``."""
+def explain(label: str, decisions: Sequence[Decision], notes: Sequence[str], stream: IO[str], color: bool,
+            layout: "Layout | None" = None) -> None:
+    """One line per removed line (or block: ``LINE-LINE``, or ``LINE:COL-COL`` for a part of a
+    line): ``label:LINE: CODE rule-name  text``; then the page's notes. A page not read as one
+    block per line first says its ``layout``."""
+    if layout is not None and layout.name != LINES:
+        notes = (layout.describe(), *notes)
     if color:
         from rich.markup import escape
 
@@ -38,7 +44,7 @@ def explain(label: str, decisions: Sequence[Decision], notes: Sequence[str], str
         for d in decisions:
             detail = f" [dim]({escape(d.detail)})[/]" if d.detail else ""
             con.print(
-                f"[bold]{escape(label)}[/]:[cyan]{d.lineno}[/]: [red bold]{d.code}[/] [yellow]{d.name}[/]{detail}"
+                f"[bold]{escape(label)}[/]:[cyan]{d.where}[/]: [red bold]{d.code}[/] [yellow]{d.name}[/]{detail}"
                 f"  [dim]{escape(_short(d.line))}[/]"
             )
         for n in notes:
@@ -47,7 +53,7 @@ def explain(label: str, decisions: Sequence[Decision], notes: Sequence[str], str
     out = []
     for d in decisions:
         detail = f" ({d.detail})" if d.detail else ""
-        out.append(f"{label}:{d.lineno}: {d.code} {d.name}{detail}  {_short(d.line)}\n")
+        out.append(f"{label}:{d.where}: {d.code} {d.name}{detail}  {_short(d.line)}\n")
     out.extend(f"{label}: note: {n}\n" for n in notes)
     stream.write("".join(out))
 

@@ -1,0 +1,533 @@
+"""The layout stage: find the blocks of a page's text, whatever tool wrote it.
+
+Page text comes in several shapes. html-text, inscriptis or a browser's
+"copy" write one block per line (``lines``); ``w3m -dump``, lynx or a mail
+client hard-wrap every paragraph at a width (``wrapped``); html2text and the
+readers of LLM-era scrapers write Markdown (``markdown``); BeautifulSoup's
+``get_text("\\n")`` puts every text node on a line of its own, so a link or a
+bold word splits a sentence (``nodes``); lxml's ``text_content()`` glues the
+blocks together where the HTML source had no line break (``glued``).
+
+:func:`detect` guesses the layout from the text (cheap counts first, finer
+measures only when a count points that way); :func:`segment` turns the
+physical lines into :class:`Units`, the blocks every later pass judges. A unit
+knows the pieces of input it came from (line, start and end column), so the
+output is the original text of the kept units: wrapped text stays wrapped and
+Markdown stays Markdown. For ``lines`` there is no segmentation at all: a unit
+is a line, and the page comes out exactly as it always did.
+
+Every function here depends only on the text, so the same text always gives
+the same units.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import accumulate
+from typing import Any, Callable
+
+LINES, WRAPPED, MARKDOWN, NODES, GLUED = "lines", "wrapped", "markdown", "nodes", "glued"
+LAYOUTS = (LINES, WRAPPED, MARKDOWN, NODES, GLUED)
+AUTO = "auto"
+CHOICES = (AUTO, *LAYOUTS)
+
+# What a unit is, besides a paragraph (Markdown tells; other layouts only know paragraphs).
+PARAGRAPH, HEADING, ITEM, TABLE_ROW, QUOTE, IMAGE, RULE, CODE = (
+    "paragraph", "heading", "item", "table-row", "quote", "image", "rule", "code")
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """The layout a page was read in: its name, the wrap width (``wrapped``) and why it was chosen."""
+
+    name: str = LINES
+    width: int = 0
+    reason: str = ""
+
+    def to_dict(self) -> dict[str, object]:
+        d: dict[str, object] = {"name": self.name}
+        if self.width:
+            d["width"] = self.width
+        if self.reason:
+            d["reason"] = self.reason
+        return d
+
+    def describe(self) -> str:
+        width = f" at {self.width} columns" if self.width else ""
+        return f"layout {self.name}{width}" + (f" ({self.reason})" if self.reason else "")
+
+
+# A piece of input: (line index, start column, end column), end exclusive.
+Piece = tuple[int, int, int]
+
+
+class Units:
+    """The blocks of a page, as parallel lists indexed by unit.
+
+    ``texts`` is what the passes judge (a wrapped paragraph's lines joined by
+    spaces, a Markdown block without its syntax, a segment of a glued line);
+    ``pieces`` the spans of input each unit came from, in order; ``whole`` whether
+    every piece is a whole line (then the output keeps the lines as they are);
+    ``blank`` whether the unit's input is white space only.
+    For Markdown, ``kinds`` names the kind of block and ``link_share`` the share
+    of its text inside links; other layouts leave both empty.
+    """
+
+    __slots__ = ("texts", "pieces", "whole", "blank", "kinds", "link_share")
+
+    def __init__(self) -> None:
+        self.texts: list[str] = []
+        self.pieces: list[tuple[Piece, ...]] = []
+        self.whole: list[bool] = []
+        self.blank: list[bool] = []
+        self.kinds: list[str] = []
+        self.link_share: list[float] = []
+
+    def add(self, text: str, pieces: tuple[Piece, ...], whole: bool = True, blank: "bool | None" = None) -> None:
+        """A unit; it is blank when its text is (a Markdown image or rule has no words, but is not blank)."""
+        self.texts.append(text)
+        self.pieces.append(pieces)
+        self.whole.append(whole)
+        self.blank.append(not text.strip() if blank is None else blank)
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    def span(self, u: int) -> tuple[int, int, "tuple[int, int] | None"]:
+        """Unit ``u``'s first and last line (1-based) and, for a part of one line, its columns (1-based, inclusive)."""
+        pieces = self.pieces[u]
+        first, last = pieces[0][0] + 1, pieces[-1][0] + 1
+        if self.whole[u]:
+            return first, last, None
+        return first, last, (pieces[0][1] + 1, pieces[-1][2])
+
+
+# -- detection ----------------------------------------------------------------------------
+
+# Markdown that plain text does not hold: inline links and images, ATX headings ...
+_MD_STRONG = re.compile(r"\[[^\]\n]*\]\([^()\s]*(?:\s+\"[^\"]*\")?\)|^ {0,3}#{1,6} \S", re.M)
+# ... and what plain text holds now and then: emphasis, list items, table rules, link definitions.
+_MD_WEAK = re.compile(r"\*\*\S[^*\n]*\*\*|^ {0,3}[-*+] \S|^\s*\|?(?: *:?-{3,}:? *\|)+|^ {0,3}\[[^\]]+\]: \S", re.M)
+# Glue: a word run into the next block ("HomeNews", "…the end.Next story").
+_GLUE = re.compile(r"[a-z]{3}[A-Z][a-z]|[a-z][.!?][A-Z][a-z]")
+# A text node that plainly continues the sentence of the line before, which does not end
+# one: this line starts with closing punctuation, or with the one space before an inline
+# element's text, or the line above ends in a word and the one space before one.
+_NODE_JOIN = re.compile(r"[^\s.!?:]\n(?:[,;:.)](?:\s|$)| (?=\S))|[^\W\d_] \n(?=[^\W\d_])")
+
+
+def detect(lines: list[str], text: str | None = None) -> Layout:
+    """The layout of a page given as its physical lines (``text`` is the same text, if at hand)."""
+    if text is None:
+        text = "\n".join(lines)
+    nonblank = len(lines) - sum(1 for x in lines if not x or x.isspace()) if len(lines) < 64 else _nonblank(text)
+    if not nonblank:
+        return Layout(LINES)
+    if "](" in text or "#" in text:
+        strong = len(_MD_STRONG.findall(text))
+        if strong >= 2 or (strong and len(_MD_WEAK.findall(text)) >= 2):
+            # links make lines long: the breaks alone say whether the Markdown is wrapped
+            width, breaks = _width_votes(lines, [len(x.rstrip()) for x in lines])
+            wrapped = breaks >= 4 and breaks >= 0.05 * nonblank
+            return Layout(MARKDOWN, width if wrapped else 0, f"{strong} Markdown links or headings"
+                          + (f"; {breaks} line breaks where the next word would pass column {width}" if wrapped else ""))
+    wrap = _wrap_width(lines, nonblank)
+    if wrap is not None:
+        return Layout(WRAPPED, wrap[0], f"{wrap[1]} of {nonblank} lines break where the next word would pass column {wrap[0]}")
+    longest = max(map(len, lines))
+    glue = len(_GLUE.findall(text))
+    per_1000 = 1000 * glue / len(text)
+    if nonblank <= 3 and longest > 1000:
+        return Layout(GLUED, reason=f"a line of {longest} characters holds the page")
+    if glue >= 10 and per_1000 >= 5:
+        return Layout(GLUED, reason=f"{glue} words run into the next block ({per_1000:.1f} in 1000 characters)")
+    joins = len(_NODE_JOIN.findall(text))
+    if joins >= 5 and joins >= 0.05 * nonblank:
+        return Layout(NODES, reason=f"{joins} of {nonblank} lines continue the sentence above")
+    return Layout(LINES)
+
+
+def _nonblank(text: str) -> int:
+    """Lines that hold something other than white space (for a long page: by splitting, in C)."""
+    return sum(1 for x in text.split("\n") if x and not x.isspace())
+
+
+def wrap_width(lines: list[str]) -> int:
+    """The width a page is most likely wrapped at (the longest line's length when no
+    line break shows one): for a page the user says is wrapped."""
+    width, best = _width_votes(lines, [len(x.rstrip()) for x in lines])
+    return width if best else max(map(len, lines), default=0)
+
+
+def _wrap_width(lines: list[str], nonblank: int) -> "tuple[int, int] | None":
+    """The width ``(W, k)`` a page is hard-wrapped at, with the number ``k`` of line breaks
+    that show it, or None when it is not wrapped.
+
+    A wrapped line breaks where the next word would not fit: ``len(line) <= W <
+    len(line) + 1 + len(next word)``. Every pair of adjacent lines allows a range of
+    widths; the width most pairs allow is the page's, if enough pairs allow it and the
+    page's lines of prose fit in it (in one block per line, paragraphs run longer).
+    """
+    if nonblank < 6:
+        return None
+    lengths = [len(x.rstrip()) for x in lines]
+    width, best = _width_votes(lines, lengths)
+    if best < 4:
+        return None
+    prose = [n for x, n in zip(lines, lengths) if n > 60 and len(x.split()) >= 12]
+    if len(prose) < 3 or sum(1 for n in prose if n <= width + 1) < 0.7 * len(prose):
+        return None
+    return width, best
+
+
+_SENTENCE_END = re.compile(r"""[.!?]["'”’)\]]*$""")
+
+
+def _vote_counts(lines: list[str], lengths: list[int]) -> list[int]:
+    """For each width up to 202, how many line breaks it explains.
+
+    Only breaks inside a sentence before a word that does not start with a capital
+    vote: a wrapped sentence goes on in lower case more often than not, where a line
+    that ends a sentence, or a list of headlines cut at a fixed length, is a block of
+    its own whatever the width. A long "word" (a URL) allows too many widths to tell.
+    """
+    votes = [0] * 204
+    for k in range(len(lines) - 1):
+        n = lengths[k]
+        if n < 30 or n > 200 or not lengths[k + 1]:
+            continue
+        first = lines[k + 1].split(None, 1)[0]
+        if first[0].isupper() or len(first) > 15 or _SENTENCE_END.search(lines[k], 0, n):
+            continue
+        # this break allows the widths n .. n + len(first): +1 where the range opens, -1 after it
+        votes[n] += 1
+        votes[min(n + len(first), 201) + 1] -= 1
+    return list(accumulate(votes))[:203]
+
+
+def _width_votes(lines: list[str], lengths: list[int]) -> tuple[int, int]:
+    """The width (40 to 200) that most line breaks allow, and how many allow it."""
+    counts = _vote_counts(lines, lengths)
+    best = max(counts[40:])
+    return (counts.index(best, 40), best) if best else (0, 0)
+
+
+def _wrap_widths(lines: list[str], width: int) -> bytes:
+    """The widths a page is wrapped at, as a table (1 for a width, 0 for any other): every
+    width nearly as well explained as the best one, for a page whose parts are wrapped
+    at different widths (a quote, a table cell, an indented block); ``width`` alone when
+    no break shows one."""
+    counts = _vote_counts(lines, [len(x.rstrip()) for x in lines])
+    best = max(counts[40:])
+    floor = max(3, best // 4)
+    good = bytearray(1 if w >= 40 and c >= floor else 0 for w, c in enumerate(counts))
+    if not best and 0 < width < len(good):
+        good[width] = 1
+    return bytes(good)
+
+
+def _fits(widths: bytes, length: int, word: int) -> bool:
+    """Whether a line of ``length`` broke only because the next word (``word`` long) did not fit."""
+    return widths.find(1, length, length + word + 1) >= 0
+
+
+# -- segmentation -------------------------------------------------------------------------
+
+def segment(lines: list[str], layout: Layout) -> Units:
+    """The units of a page's physical ``lines`` in ``layout`` (every layout but ``lines``)."""
+    if layout.name == WRAPPED:
+        return _wrapped(lines, _wrap_widths(lines, layout.width))
+    if layout.name == MARKDOWN:
+        return _markdown(lines, _wrap_widths(lines, layout.width) if layout.width else b"")
+    if layout.name == NODES:
+        return _nodes(lines)
+    if layout.name == GLUED:
+        return _glued(lines)
+    units = Units()
+    for i, line in enumerate(lines):
+        units.add(line, ((i, 0, len(line)),))
+    return units
+
+
+_BULLET = re.compile(r"\s*(?:[•*+\-□◦▪●·‣–]|\d{1,3}[.)]|[a-z][.)])\s+")
+
+
+def _join(text: str, line: str) -> str:
+    """A unit's text with the next line's words added: a word broken at a hyphen is rejoined."""
+    if text.endswith("-") and len(text) > 1 and text[-2].isalpha() and line[:1].isalpha():
+        return text + line
+    return text + " " + line
+
+
+def _blocks(lines: list[str], carries_on: "Callable[[str, str, str, str], str | None]") -> Units:
+    """Blocks of adjacent lines: ``carries_on(prev, line, stripped, text)`` gives the block's
+    ``text`` with ``line`` added when the line goes on with the block after the line
+    ``prev``, or None when it starts a new one. A blank line is a unit of its own."""
+    units = Units()
+    text = ""
+    pieces: list[Piece] = []
+    prev = ""
+    for i, line in enumerate(lines):
+        stripped = line.strip()
+        joined = carries_on(prev, line, stripped, text) if pieces and stripped else None
+        if joined is not None:
+            text = joined
+            pieces.append((i, 0, len(line)))
+        else:
+            if pieces:
+                units.add(text, tuple(pieces))
+                pieces = []
+            if not stripped:
+                units.add(line, ((i, 0, len(line)),))
+            else:
+                text, pieces = stripped, [(i, 0, len(line))]
+        prev = line if stripped else ""
+    if pieces:
+        units.add(text, tuple(pieces))
+    return units
+
+
+def _text_indent(line: str) -> int:
+    """Where a line's text starts: after its indentation, and after a list item's bullet."""
+    bullet = _BULLET.match(line)
+    return bullet.end() if bullet is not None else len(line) - len(line.lstrip())
+
+
+def _wrapped(lines: list[str], widths: bytes) -> Units:
+    """Paragraphs hard-wrapped at one of ``widths`` (see ``_wrap_widths``): a line continues
+    the one above when that one broke only because the next word did not fit, at the
+    same indentation (a list item's continuation lines are indented to its text)."""
+
+    def carries_on(prev: str, line: str, stripped: str, text: str) -> "str | None":
+        if (_BULLET.match(line) is not None or len(line) - len(line.lstrip()) != _text_indent(prev)
+                or not _fits(widths, len(prev.rstrip()), len(stripped.split(None, 1)[0]))):
+            return None
+        return _join(text, stripped)
+
+    return _blocks(lines, carries_on)
+
+
+def _nodes(lines: list[str]) -> Units:
+    """Text nodes rejoined into blocks: a node continues the line above when that line
+    does not end a sentence and this one carries on the sentence (lower-case, closing
+    punctuation, or the space before an inline element), or the line above ends in an
+    opening bracket or quote, or in a space before an inline element."""
+
+    def carries_on(prev: str, line: str, stripped: str, text: str) -> "str | None":
+        if not _continues(prev, line, stripped):
+            return None
+        return text + ("" if stripped[0] in _CLOSING or text[-1] in _OPENING else " ") + stripped
+
+    return _blocks(lines, carries_on)
+
+
+_CLOSING = frozenset(",.;:!?)]}’”»%")
+_OPENING = frozenset("([{“‘«/$€£-")
+_ENDS = frozenset(".!?:")
+
+
+def _continues(prev: str, line: str, stripped: str) -> bool:
+    before = prev.rstrip()
+    if not before or before[-1] in _ENDS:
+        return False
+    first = stripped[0]
+    return (first.islower() or first in _CLOSING or before[-1] in _OPENING
+            or (line[0] == " " and line[1:2] != " ") or (prev[-1] == " " and len(prev) - len(before) == 1))
+
+
+# Where a glued line holds the end of one block and the start of the next.
+_GLUE_SOURCE = (
+    # a separator between items: "Home | News", "Sport » Football", "a • b"
+    r"\s*(?:\||•|»|·|›)\s*"
+    # a sentence's end, with or without a space, before a capital or an opening quote
+    r"|(?<=[.!?])(?<![A-Z]\.)(?<!\b(?:Mr|Ms|Dr|St|Jr|Sr|Nr|No|vs|ca|Mt|Co)\.)(?<!\b(?:Mrs|Gen|Gov|Sen|Rep|Col|Sgt|Inc|Ltd|bzw|usw|etc)\.)"
+    r"(?<!\b(?:Prof|Capt|Corp)\.)[\"'”’)\]]*\s*(?=[\"“‘]?\p{Lu})"
+    # a lower-case word run into a capitalised one ("HomeNews"); two lower-case letters before
+    # the capital, so "McDonald" and "iPhone" stay whole
+    r"|(?<=\p{Ll}{3})(?=\p{Lu}\p{Ll})"
+)
+
+
+@lru_cache(maxsize=1)
+def _glue_split() -> Any:
+    """The split pattern for glued lines, compiled on first use (``regex`` for Unicode classes)."""
+    import regex
+
+    return regex.compile(_GLUE_SOURCE, regex.V0).finditer
+
+
+def _glued(lines: list[str]) -> Units:
+    """Segments of glued lines, split at separators, sentence ends and words run together."""
+    units = Units()
+    finditer = _glue_split()
+    for i, line in enumerate(lines):
+        if not line.strip():
+            units.add(line, ((i, 0, len(line)),))
+            continue
+        start = len(line) - len(line.lstrip())
+        cuts = [(m.start(), m.end()) for m in finditer(line) if m.start() >= start]
+        cuts.append((len(line), len(line)))
+        parts = []
+        for a, b in cuts:
+            piece = line[start:a]
+            if piece.strip():
+                lead = len(piece) - len(piece.lstrip())
+                parts.append((start + lead, start + len(piece.rstrip())))
+            start = max(start, b)
+        if len(parts) == 1 and parts[0] == (len(line) - len(line.lstrip()), len(line.rstrip())):
+            units.add(line.strip(), ((i, 0, len(line)),))
+            continue
+        for a, b in parts:
+            units.add(line[a:b], ((i, a, b),), whole=False)
+    return units
+
+
+# -- Markdown -----------------------------------------------------------------------------
+
+# Where a Markdown block starts: an ATX heading, a list item, a quote, a fence, a table row, a rule.
+_MD_HEADING = re.compile(r" {0,3}(#{1,6})(?:[ \t]+|$)")
+_MD_ITEM = re.compile(r"\s*(?:[-*+]|\d{1,9}[.)])(?:[ \t]+|$)")
+_MD_QUOTE = re.compile(r" {0,3}>[ ]?")
+_MD_FENCE = re.compile(r" {0,3}(?:```|~~~)")
+_MD_RULE = re.compile(r" {0,3}(?:(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,})$")
+_MD_TABLE_RULE = re.compile(r"\s*\|?(?:\s*:?-+:?\s*\|)+\s*:?-*:?\s*$")
+# a link's destination, with an optional title; spaces are allowed (a wrapped destination was broken)
+_MD_DEST = r"\((?:[^()\n]|\([^()\n]*\))*\)"
+_MD_IMAGE = re.compile(r"!\[([^\]]*)\]" + _MD_DEST)
+_MD_LINK = re.compile(r"\[((?:[^\[\]]|\[[^\[\]]*\])*)\]" + _MD_DEST)
+_MD_REF_LINK = re.compile(r"\[([^\[\]]+)\]\[[^\[\]]*\]")
+_MD_LINK_DEF = re.compile(r" {0,3}\[[^\]]+\]:\s+\S")
+_MD_AUTOLINK = re.compile(r"<(?:https?|mailto|ftp):[^>\s]*>")
+_MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~])")
+_MD_EMPHASIS = re.compile(r"\*\*|__|~~|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])|(?<![\w_])_(?=\S)|(?<=\S)_(?![\w_])|`")
+
+
+def _md_block_kind(line: str) -> "str | None":
+    """The kind of block a line starts, or None when it can continue a paragraph."""
+    if _MD_HEADING.match(line):
+        return HEADING
+    if _MD_FENCE.match(line):
+        return CODE
+    if _MD_RULE.match(line):
+        return RULE
+    if _MD_ITEM.match(line):
+        return ITEM
+    if _MD_QUOTE.match(line):
+        return QUOTE
+    if "|" in line and (line.lstrip().startswith("|") or _MD_TABLE_RULE.match(line)):
+        return TABLE_ROW
+    if _MD_LINK_DEF.match(line):
+        return PARAGRAPH  # a link definition stands alone
+    return None
+
+
+_HYPHEN_BREAK = re.compile(r"(?<=\w-)\n(?=\w)")
+_MD_QUOTE_MARKS = re.compile(r"^ {0,3}>[ ]?", re.M)
+
+
+def plain_markdown(block: str) -> tuple[str, float]:
+    """The words of a Markdown block without its syntax, and the share of them inside links.
+
+    Images give nothing (their alt text is not the page's text), links their text,
+    emphasis, heading, list and quote marks and escapes go; a table row's cells are
+    joined by " | ".
+    """
+    # a line broken after a hyphen goes on without a space ("wp-" + "content"), the others with one
+    text = _HYPHEN_BREAK.sub("", _MD_QUOTE_MARKS.sub("", block)).replace("\n", " ")
+    text = _MD_IMAGE.sub("", text)
+    linked = 0
+
+    def link_text(m: "re.Match[str]") -> str:
+        nonlocal linked
+        inner = m.group(1)
+        linked += len(inner.strip())
+        return inner
+
+    text = _MD_LINK.sub(link_text, text)
+    text = _MD_REF_LINK.sub(link_text, text)
+    text = _MD_AUTOLINK.sub("", text)
+    if _MD_LINK_DEF.match(text):
+        return "", 1.0
+    kind = _md_block_kind(text)
+    if kind == HEADING or kind == ITEM:
+        head = (_MD_HEADING if kind == HEADING else _MD_ITEM).match(text)
+        text = text[head.end():] if head else text
+        if kind == HEADING:
+            text = text.rstrip().rstrip("#")
+    elif kind == TABLE_ROW:
+        cells = [c.strip() for c in text.strip().strip("|").split("|")]
+        text = " | ".join(c for c in cells if c and not set(c) <= set(":- "))
+    elif kind == RULE:
+        text = ""
+    text = _MD_EMPHASIS.sub("", _MD_ESCAPE.sub(r"\1", text))
+    text = " ".join(text.split())
+    total = len(text.replace(" ", ""))
+    share = min(1.0, linked / total) if total else (1.0 if linked else 0.0)
+    return text, share
+
+
+def _first_word_length(line: str, kind: "str | None") -> int:
+    """The length of a line's first word (for a quote's line, the first word after its ">")."""
+    if kind == QUOTE:
+        line = _MD_QUOTE.sub("", line, count=1)
+    words = line.split(None, 1)
+    return len(words[0]) if words else 0
+
+
+def _markdown(lines: list[str], widths: bytes = b"") -> Units:
+    """Markdown blocks. A block is one line, as Markdown without wrapping writes a
+    paragraph, a list item, a heading or a table row; when the text is hard-wrapped at
+    one of ``widths`` (html2text's default), a line that broke only because the next word did
+    not fit goes on in the next line, unless that one starts a block of its own (a
+    heading, list item, quote, table row, rule or fence) or the line ended in a hard
+    break (two spaces or a backslash). A fenced code block is one unit."""
+    units = Units()
+    pieces: list[Piece] = []
+    kind = PARAGRAPH
+    open_block = False  # whether the next line may continue the current block
+    in_fence = False
+    prev_len = 0
+
+    def close() -> None:
+        if pieces:
+            raw = "\n".join(lines[p[0]] for p in pieces)
+            text, share = plain_markdown(raw) if kind != CODE else (" ".join(raw.split()), 0.0)
+            this = IMAGE if kind == PARAGRAPH and not text and _MD_IMAGE.search(raw) else kind
+            units.add(text, tuple(pieces), blank=False)
+            units.kinds.append(this)
+            units.link_share.append(share)
+            pieces.clear()
+
+    for i, line in enumerate(lines):
+        if in_fence:
+            pieces.append((i, 0, len(line)))
+            if _MD_FENCE.match(line):
+                in_fence = False
+                close()
+            continue
+        if not line.strip():
+            close()
+            units.add(line, ((i, 0, len(line)),))
+            units.kinds.append(PARAGRAPH)
+            units.link_share.append(0.0)
+            open_block = False
+            continue
+        start = _md_block_kind(line)
+        # a quote's wrapped lines each start with ">" again
+        goes_on = start is None or (start == QUOTE and kind == QUOTE)
+        if goes_on and open_block and pieces and _fits(widths, prev_len, _first_word_length(line, start)):
+            pieces.append((i, 0, len(line)))
+        else:
+            close()
+            kind = start or PARAGRAPH
+            pieces.append((i, 0, len(line)))
+            if kind == CODE:
+                in_fence = True
+                continue
+        prev_len = len(line.rstrip())
+        hard = line.endswith("  ") or line.endswith("\\")
+        open_block = bool(widths) and kind in (PARAGRAPH, HEADING, ITEM, QUOTE) and not hard and not _MD_LINK_DEF.match(line)
+    close()
+    return units
