@@ -24,9 +24,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from collections import Counter
 from functools import lru_cache
 from itertools import accumulate
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 LINES, WRAPPED, MARKDOWN, NODES, GLUED = "lines", "wrapped", "markdown", "nodes", "glued"
 LAYOUTS = (LINES, WRAPPED, MARKDOWN, NODES, GLUED)
@@ -168,25 +169,30 @@ def _wrap_width(lines: list[str], nonblank: int) -> "tuple[int, int] | None":
     A wrapped line breaks where the next word would not fit: ``len(line) <= W <
     len(line) + 1 + len(next word)``. Every pair of adjacent lines allows a range of
     widths; the width most pairs allow is the page's, if enough pairs allow it and the
-    page's lines of prose fit in it (in one block per line, paragraphs run longer).
+    page's lines of prose fit in it (in one block per line, paragraphs run longer). A page
+    of tables laid out in columns is wrapped when the cells, read column by column, are.
     """
     if nonblank < 6:
         return None
     lengths = [len(x.rstrip()) for x in lines]
     width, best = _width_votes(lines, lengths)
-    if best < 4:
-        return None
     prose = [n for x, n in zip(lines, lengths) if n > 60 and len(x.split()) >= 12]
-    if len(prose) < 3 or sum(1 for n in prose if n <= width + 1) < 0.7 * len(prose):
+    if best >= 4 and len(prose) >= 3 and sum(1 for n in prose if n <= width + 1) >= 0.7 * len(prose):
+        return width, best
+    # tables laid out in columns: the cells are wrapped, each column at its own width
+    entries = _columns(lines) if len(_GAPPED.findall("\n".join(lines))) >= 5 else None
+    if entries is None:
         return None
-    return width, best
+    cells = [e[0] for e in entries if e is not None]
+    width, best = _width_votes(cells, [len(x.rstrip()) for x in cells], _CELL_NARROWEST)
+    return (width, best) if best >= 4 else None
 
 
 _SENTENCE_END = re.compile(r"""[.!?]["'”’)\]]*$""")
 
 
-def _vote_counts(lines: list[str], lengths: list[int]) -> list[int]:
-    """For each width up to 202, how many line breaks it explains.
+def _vote_counts(lines: list[str], lengths: list[int], shortest: int = 30) -> list[int]:
+    """For each width up to 202, how many line breaks (of lines at least ``shortest`` long) it explains.
 
     Only breaks inside a sentence before a word that does not start with a capital
     vote: a wrapped sentence goes on in lower case more often than not, where a line
@@ -196,7 +202,7 @@ def _vote_counts(lines: list[str], lengths: list[int]) -> list[int]:
     votes = [0] * 204
     for k in range(len(lines) - 1):
         n = lengths[k]
-        if n < 30 or n > 200 or not lengths[k + 1]:
+        if n < shortest or n > 200 or not lengths[k + 1]:
             continue
         first = lines[k + 1].split(None, 1)[0]
         if first[0].isupper() or len(first) > 15 or _SENTENCE_END.search(lines[k], 0, n):
@@ -207,22 +213,22 @@ def _vote_counts(lines: list[str], lengths: list[int]) -> list[int]:
     return list(accumulate(votes))[:203]
 
 
-def _width_votes(lines: list[str], lengths: list[int]) -> tuple[int, int]:
-    """The width (40 to 200) that most line breaks allow, and how many allow it."""
-    counts = _vote_counts(lines, lengths)
-    best = max(counts[40:])
-    return (counts.index(best, 40), best) if best else (0, 0)
+def _width_votes(lines: list[str], lengths: list[int], narrowest: int = 40) -> tuple[int, int]:
+    """The width (``narrowest`` to 200) that most line breaks allow, and how many allow it."""
+    counts = _vote_counts(lines, lengths, narrowest - 10)
+    best = max(counts[narrowest:])
+    return (counts.index(best, narrowest), best) if best else (0, 0)
 
 
-def _wrap_widths(lines: list[str], width: int) -> bytes:
+def _wrap_widths(lines: list[str], width: int, narrowest: int = 40) -> bytes:
     """The widths a page is wrapped at, as a table (1 for a width, 0 for any other): every
     width nearly as well explained as the best one, for a page whose parts are wrapped
     at different widths (a quote, a table cell, an indented block); ``width`` alone when
-    no break shows one."""
-    counts = _vote_counts(lines, [len(x.rstrip()) for x in lines])
-    best = max(counts[40:])
+    no break shows one. Table cells (``narrowest`` 20) may be narrow."""
+    counts = _vote_counts(lines, [len(x.rstrip()) for x in lines], narrowest - 10)
+    best = max(counts[narrowest:])
     floor = max(3, best // 4)
-    good = bytearray(1 if w >= 40 and c >= floor else 0 for w, c in enumerate(counts))
+    good = bytearray(1 if w >= narrowest and c >= floor else 0 for w, c in enumerate(counts))
     if not best and 0 < width < len(good):
         good[width] = 1
     return bytes(good)
@@ -238,7 +244,7 @@ def _fits(widths: bytes, length: int, word: int) -> bool:
 def segment(lines: list[str], layout: Layout) -> Units:
     """The units of a page's physical ``lines`` in ``layout`` (every layout but ``lines``)."""
     if layout.name == WRAPPED:
-        return _wrapped(lines, _wrap_widths(lines, layout.width))
+        return _wrapped(lines, layout.width)
     if layout.name == MARKDOWN:
         return _markdown(lines, _wrap_widths(lines, layout.width) if layout.width else b"")
     if layout.name == NODES:
@@ -261,32 +267,116 @@ def _join(text: str, line: str) -> str:
     return text + " " + line
 
 
-def _blocks(lines: list[str], carries_on: "Callable[[str, str, str, str], str | None]") -> Units:
-    """Blocks of adjacent lines: ``carries_on(prev, line, stripped, text)`` gives the block's
-    ``text`` with ``line`` added when the line goes on with the block after the line
-    ``prev``, or None when it starts a new one. A blank line is a unit of its own."""
+def _entries(lines: list[str]) -> "list[tuple[str, Piece] | None]":
+    return [(line, (i, 0, len(line))) for i, line in enumerate(lines)]
+
+
+def _blocks(lines: list[str], carries_on: "Callable[[str, str, str, str], str | None]",
+            entries: "list[tuple[str, Piece] | None] | None" = None) -> Units:
+    """Blocks of adjacent lines (or ``entries``: the stretches of input read in order, each
+    ``(text, piece)``, or None where a block must end, as between two columns of a table):
+    ``carries_on(prev, line, stripped, text)`` gives the block's ``text`` with ``line``
+    added when the line goes on with the block after the line ``prev``, or None when it
+    starts a new one. A blank line is a unit of its own."""
     units = Units()
     text = ""
     pieces: list[Piece] = []
     prev = ""
-    for i, line in enumerate(lines):
-        stripped = line.strip()
+    for entry in _entries(lines) if entries is None else entries:
+        if entry is None:
+            line, stripped = "", ""
+        else:
+            line, piece = entry
+            stripped = line.strip()
         joined = carries_on(prev, line, stripped, text) if pieces and stripped else None
         if joined is not None:
             text = joined
-            pieces.append((i, 0, len(line)))
+            pieces.append(piece)
         else:
             if pieces:
-                units.add(text, tuple(pieces))
+                units.add(text, tuple(pieces), whole=_whole(lines, pieces))
                 pieces = []
-            if not stripped:
-                units.add(line, ((i, 0, len(line)),))
+            if entry is None:
+                pass
+            elif not stripped:
+                units.add(line, (piece,), whole=_whole(lines, (piece,)))
             else:
-                text, pieces = stripped, [(i, 0, len(line))]
+                text, pieces = stripped, [piece]
         prev = line if stripped else ""
     if pieces:
-        units.add(text, tuple(pieces))
+        units.add(text, tuple(pieces), whole=_whole(lines, pieces))
     return units
+
+
+def _whole(lines: list[str], pieces: "Iterable[Piece]") -> bool:
+    return all(a == 0 and b == len(lines[i]) for i, a, b in pieces)
+
+
+# A cell of a table laid out in columns: text whose words are at most two spaces apart.
+_CELL = re.compile(r"[^ ]+(?: {1,2}[^ ]+)*")
+_GAPPED = re.compile(r"\S {3,}\S")
+_CELL_NARROWEST = 20
+
+
+def _columns(lines: list[str]) -> "list[tuple[str, Piece] | None] | None":
+    """The page read column by column where it holds tables laid out side by side (as w3m
+    and links write them), or None when it holds none.
+
+    A line with text on both sides of three or more spaces is a table row; a table is a
+    run of such lines (lines of one column only between them belong to it). Its columns
+    start where at least three of its rows have a cell start; each row is cut there (also
+    where a column's text reaches the next column with one space between). The table is
+    read column by column, each column top to bottom, a block ending where the column
+    is empty on a line.
+    """
+    rows = [i for i, x in enumerate(lines) if _GAPPED.search(x)]
+    if len(rows) < 3:
+        return None
+    tables: list[list[int]] = []
+    for i in rows:
+        if tables and i - tables[-1][-1] <= 3:
+            tables[-1].append(i)
+        else:
+            tables.append([i])
+    tables = [t for t in tables if len(t) >= 2]
+    if not tables:
+        return None
+    out: "list[tuple[str, Piece] | None]" = []
+    done = 0
+    for table in tables:
+        first, last = table[0], table[-1]
+        out.extend(_entries(lines)[done:first])
+        out.extend(_read_table(lines, first, last))
+        done = last + 1
+    out.extend(_entries(lines)[done:])
+    return out
+
+
+def _read_table(lines: list[str], first: int, last: int) -> "list[tuple[str, Piece] | None]":
+    """The lines ``first`` to ``last`` (a table laid out in columns), read column by column."""
+    cells = {i: [(m.start(), m.end()) for m in _CELL.finditer(lines[i])] for i in range(first, last + 1)}
+    starts = Counter(a for row in cells.values() for a, _ in row if a > 0)
+    anchors = sorted(x for x, n in starts.items() if n >= 3)
+    columns: dict[int, list[tuple[int, int, int]]] = {}
+    for i, row in cells.items():
+        line = lines[i]
+        for a, b in row:
+            # a cell that runs into the next column with one space between is cut there
+            cuts = [x for x in anchors if a < x < b and line[x - 1] == " " and line[x] != " "]
+            for lo, hi in zip([a, *cuts], [*cuts, b]):
+                hi = len(line[:hi].rstrip())
+                column = max((x for x in anchors if x <= lo), default=0)
+                columns.setdefault(column, []).append((i, lo, hi))
+    out: "list[tuple[str, Piece] | None]" = []
+    for column in sorted(columns):
+        prev = -2
+        for i, a, b in columns[column]:
+            if i != prev + 1:
+                out.append(None)
+            out.append((lines[i][a:b], (i, a, b)))
+            prev = i
+        out.append(None)
+    return out
 
 
 def _text_indent(line: str) -> int:
@@ -295,10 +385,16 @@ def _text_indent(line: str) -> int:
     return bullet.end() if bullet is not None else len(line) - len(line.lstrip())
 
 
-def _wrapped(lines: list[str], widths: bytes) -> Units:
-    """Paragraphs hard-wrapped at one of ``widths`` (see ``_wrap_widths``): a line continues
-    the one above when that one broke only because the next word did not fit, at the
-    same indentation (a list item's continuation lines are indented to its text)."""
+def _wrapped(lines: list[str], width: int) -> Units:
+    """Paragraphs hard-wrapped at ``width`` (or any width the line breaks show, see
+    ``_wrap_widths``): a line continues the one above when that one broke only because
+    the next word did not fit, at the same indentation (a list item's continuation lines
+    are indented to its text). Tables laid out in columns are read column by column."""
+    entries = _columns(lines)
+    if entries is None:
+        widths = _wrap_widths(lines, width)
+    else:
+        widths = _wrap_widths([e[0] if e is not None else "" for e in entries], width, _CELL_NARROWEST)
 
     def carries_on(prev: str, line: str, stripped: str, text: str) -> "str | None":
         if (_BULLET.match(line) is not None or len(line) - len(line.lstrip()) != _text_indent(prev)
@@ -306,7 +402,7 @@ def _wrapped(lines: list[str], widths: bytes) -> Units:
             return None
         return _join(text, stripped)
 
-    return _blocks(lines, carries_on)
+    return _blocks(lines, carries_on, entries)
 
 
 def _nodes(lines: list[str]) -> Units:

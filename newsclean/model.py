@@ -36,9 +36,11 @@ class Decision:
 
     @property
     def where(self) -> str:
-        """The place in the input: ``6``, ``6-8`` (lines) or ``6:12-40`` (columns of line 6)."""
+        """The place in the input: ``6``, ``6-8`` (lines), ``6:12-40`` (columns of line 6) or
+        ``6-8:12-40`` (a column of a table, from line 6 to 8)."""
         if self.columns is not None:
-            return f"{self.lineno}:{self.columns[0]}-{self.columns[1]}"
+            lines = f"{self.lineno}-{self.end_lineno}" if self.end_lineno else str(self.lineno)
+            return f"{lines}:{self.columns[0]}-{self.columns[1]}"
         return f"{self.lineno}-{self.end_lineno}" if self.end_lineno else str(self.lineno)
 
     def to_dict(self) -> dict[str, object]:

@@ -235,7 +235,7 @@ def _assemble_units(page: Page, newline: str, plain: bool) -> str:
             continue
         pieces = units.pieces[u]
         first = pieces[0]
-        if not plain and not units.whole[u] and first[0] == open_line:
+        if not plain and len(pieces) == 1 and not units.whole[u] and first[0] == open_line and first[1] >= open_end:
             out[-1] += source[open_line][open_end:first[2]]
             open_end = first[2]
             continue
@@ -246,11 +246,11 @@ def _assemble_units(page: Page, newline: str, plain: bool) -> str:
         elif units.whole[u]:
             out.extend(source[p[0]].rstrip() for p in pieces)
         else:
-            out.append(source[first[0]][first[1]:first[2]])
+            out.extend(source[i][a:b].strip() for i, a, b in pieces)
         pending_blanks = 0
         gap_removed = False
         last = pieces[-1]
-        open_line, open_end = (last[0], last[2]) if not units.whole[u] else (-1, -1)
+        open_line, open_end = (last[0], last[2]) if len(pieces) == 1 and not units.whole[u] else (-1, -1)
     return newline.join(out) + newline if out else ""
 
 
