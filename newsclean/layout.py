@@ -131,7 +131,7 @@ def detect(lines: list[str], text: str | None = None) -> Layout:
         if strong >= 2 or (strong and len(_MD_WEAK.findall(text)) >= 2):
             # links make lines long: the breaks alone say whether the Markdown is wrapped
             width, breaks = _width_votes(lines, [len(x.rstrip()) for x in lines])
-            wrapped = breaks >= 4 and breaks >= 0.05 * nonblank
+            wrapped = breaks >= 4
             return Layout(MARKDOWN, width if wrapped else 0, f"{strong} Markdown links or headings"
                           + (f"; {breaks} line breaks where the next word would pass column {width}" if wrapped else ""))
     wrap = _wrap_width(lines, nonblank)
