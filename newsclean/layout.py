@@ -111,8 +111,10 @@ class Units:
 _MD_STRONG = re.compile(r"\[[^\]\n]*\]\([^()\s]*(?:\s+\"[^\"]*\")?\)|^ {0,3}#{1,6} \S", re.M)
 # ... and what plain text holds now and then: emphasis, list items, table rules, link definitions.
 _MD_WEAK = re.compile(r"\*\*\S[^*\n]*\*\*|^ {0,3}[-*+] \S|^\s*\|?(?: *:?-{3,}:? *\|)+|^ {0,3}\[[^\]]+\]: \S", re.M)
-# Glue: a word run into the next block ("HomeNews", "…the end.Next story").
-_GLUE = re.compile(r"[a-z]{3}[A-Z][a-z]|[a-z][.!?][A-Z][a-z]")
+# Glue: a sentence run into the next block ("…the end.Next story"), a word run into the
+# next ("HomeNewsSports"; product names do that too, so it takes more of them).
+_SENTENCE_GLUE = re.compile(r"[a-z]{2}[.!?][\"”’)]?[A-Z][a-z]")
+_WORD_GLUE = re.compile(r"[a-z]{3}[A-Z][a-z]")
 # A text node that plainly continues the sentence of the line before, which does not end
 # one: this line starts with closing punctuation, or with the one space before an inline
 # element's text, or the line above ends in a word and the one space before one.
@@ -138,12 +140,14 @@ def detect(lines: list[str], text: str | None = None) -> Layout:
     if wrap is not None:
         return Layout(WRAPPED, wrap[0], f"{wrap[1]} of {nonblank} lines break where the next word would pass column {wrap[0]}")
     longest = max(map(len, lines))
-    glue = len(_GLUE.findall(text))
-    per_1000 = 1000 * glue / len(text)
     if nonblank <= 3 and longest > 1000:
         return Layout(GLUED, reason=f"a line of {longest} characters holds the page")
-    if glue >= 10 and per_1000 >= 5:
-        return Layout(GLUED, reason=f"{glue} words run into the next block ({per_1000:.1f} in 1000 characters)")
+    sentences = len(_SENTENCE_GLUE.findall(text))
+    if sentences >= 4:
+        return Layout(GLUED, reason=f"{sentences} sentences run into the next one")
+    words = len(_WORD_GLUE.findall(text))
+    if words >= 10 and words >= 0.005 * len(text):
+        return Layout(GLUED, reason=f"{words} words run into the next block")
     joins = len(_NODE_JOIN.findall(text))
     if joins >= 5 and joins >= 0.05 * nonblank:
         return Layout(NODES, reason=f"{joins} of {nonblank} lines continue the sentence above")
