@@ -10,6 +10,8 @@
 Contenders, all single-process on the same texts:
   pass-through  split each page into lines, strip trailing spaces, join (the practical ceiling)
   newsclean     newsclean.clean() with the default configuration (full article detection)
+  fixed layout  the same with --layout lines: no layout guess (the guess's cost is the ratio
+                of the two; on one-block-per-line pages both clean alike)
   jusText       each line wrapped as a <p> paragraph, English stop-list (if installed:
                 pip install justext lxml_html_clean)
 
@@ -98,7 +100,10 @@ def main() -> None:
         size *= 2
     mb = size / 1e6
     newsclean.clean(pages[0])  # compile rules and load data once, outside the timing
-    contenders: list[tuple[str, Callable[[str], str]]] = [("pass-through", passthrough), ("newsclean", newsclean.clean)]
+    lines_only = newsclean.Config(layout="lines")
+    contenders: list[tuple[str, Callable[[str], str]]] = [
+        ("pass-through", passthrough), ("newsclean", newsclean.clean),
+        ("fixed layout", lambda text: newsclean.clean(text, lines_only))]
     jt = make_justext()
     if jt is not None:
         contenders.append(("jusText", jt))
@@ -106,7 +111,7 @@ def main() -> None:
     # site's furniture recurs on all its pages): every round starts without that memory.
     from newsclean.config import DEFAULT
 
-    forget = {"newsclean": DEFAULT.compiled().matcher.forget}
+    forget = {"newsclean": DEFAULT.compiled().matcher.forget, "fixed layout": lines_only.compiled().matcher.forget}
     rates = {}
     for name, fn in contenders:
         rates[name] = mb / best_seconds(fn, pages, a.repeat, time.process_time if a.cpu else time.perf_counter,
@@ -119,6 +124,7 @@ def main() -> None:
     nc = rates["newsclean"]
     print()
     print(f"newsclean / pass-through = 1/{rates['pass-through'] / nc:.1f}   (target: at least 1/25)")
+    print(f"newsclean / fixed layout = {nc / rates['fixed layout']:.3f}   (the layout guess; target: at least 0.95)")
     if "jusText" in rates:
         print(f"newsclean / jusText      = {nc / rates['jusText']:.1f}x   (target: at least 10x)")
     else:

@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass
 from collections import Counter
 from functools import lru_cache
-from itertools import accumulate
+from itertools import accumulate, repeat
 from typing import Any, Callable, Iterable
 
 LINES, WRAPPED, MARKDOWN, NODES, GLUED = "lines", "wrapped", "markdown", "nodes", "glued"
@@ -111,52 +111,92 @@ class Units:
 _MD_STRONG = re.compile(r"\[[^\]\n]*\]\([^()\s]*(?:\s+\"[^\"]*\")?\)|^ {0,3}#{1,6} \S", re.M)
 # ... and what plain text holds now and then: emphasis, list items, table rules, link definitions.
 _MD_WEAK = re.compile(r"\*\*\S[^*\n]*\*\*|^ {0,3}[-*+] \S|^\s*\|?(?: *:?-{3,}:? *\|)+|^ {0,3}\[[^\]]+\]: \S", re.M)
-# Glue: a sentence run into the next block ("…the end.Next story"), a word run into the
-# next ("HomeNewsSports"; product names do that too, so it takes more of them).
-_SENTENCE_GLUE = re.compile(r"[a-z]{2}[.!?][\"”’)]?[A-Z][a-z]")
-_WORD_GLUE = re.compile(r"[a-z]{3}[A-Z][a-z]")
+_MD_HEADING_STARTS = ("#", " #", "  #", "   #")
+
+
+def _shape_table(roles: dict[str, str], letters: str, other: str) -> bytes:
+    """A 256-byte translation table: the bytes of ``roles``' keys to their values, ASCII
+    letters and digits and every byte of a non-ASCII character to ``letters``, the
+    rest to ``other``."""
+    table = bytearray(ord(other) for _ in range(256))
+    for b in range(256):
+        c = chr(b)
+        if b >= 128 or c.isalnum():
+            table[b] = ord(letters)
+    for chars, role in roles.items():
+        for c in chars:
+            table[ord(c)] = ord(role)
+    return bytes(table)
+
+
+# The text's shape for glue: "a" a lower-case letter, "A" a capital, "." a sentence's end.
+# Glue is a sentence run into the next block ("…the end.Next story": "aa.Aa"), or a word
+# run into the next ("HomeNewsSports": "aaaAa"; product names do that too, so it takes
+# more of them).
+_GLUE_SHAPE = _shape_table({"abcdefghijklmnopqrstuvwxyz": "a", "ABCDEFGHIJKLMNOPQRSTUVWXYZ": "A", ".!?": "."}, "a", "x")
+# The text's shape for text nodes: "w" a letter, "o" another character that does not end a
+# sentence, "e" one that does (. ! ? :), "c" a comma, semicolon or closing bracket, " " a
+# space, "\n" a line break, "t" other white space.
+_NODE_SHAPE = _shape_table({"0123456789_": "o", ".!?:": "e", ",;)": "c", " ": " ", "\n": "\n", "\t\r\f\v": "t"},
+                           "w", "o")
 # A text node that plainly continues the sentence of the line before, which does not end
 # one: this line starts with closing punctuation, or with the one space before an inline
 # element's text, or the line above ends in a word and the one space before one.
-_NODE_JOIN = re.compile(r"[^\s.!?:]\n(?:[,;:.)](?:\s|$)| (?=\S))|[^\W\d_] \n(?=[^\W\d_])")
+_NODE_JOIN = tuple({*(p + b"\n" + n + a for p in (b"w", b"o", b"c") for n in (b"c", b"e") for a in (b" ", b"\n", b"t")),
+                    *(p + b"\n " + n for p in (b"w", b"o", b"c") for n in (b"w", b"o", b"c", b"e")), b"w \nw"})
+
+
+_NODE_STARTS = (" ", ",", ".", ")", ";", ":")
+
+
+def _count(shape: bytes, needles: "tuple[bytes, ...]") -> int:
+    return sum(map(shape.count, needles))
 
 
 def detect(lines: list[str], text: str | None = None) -> Layout:
-    """The layout of a page given as its physical lines (``text`` is the same text, if at hand)."""
+    """The layout of a page given as its physical lines (``text`` is the same text, if at hand).
+
+    Markdown first (its links and headings are unmistakable), then wrapping, glue and
+    text nodes; one block per line when nothing points elsewhere. The counts are made
+    on the text's shape (``bytes.translate`` and ``bytes.count``, in C), so the guess
+    costs little on the common one-block-per-line page.
+    """
     if text is None:
         text = "\n".join(lines)
-    nonblank = len(lines) - sum(1 for x in lines if not x or x.isspace()) if len(lines) < 64 else _nonblank(text)
-    if not nonblank:
+    # lines that are not empty (some may hold white space only: counted exactly where it matters)
+    nonblank = len(lines) - lines.count("")
+    if not nonblank or text.isspace():
         return Layout(LINES)
-    if "](" in text or "#" in text:
+    if "](" in text or ("#" in text and any(map(str.startswith, lines, repeat(_MD_HEADING_STARTS)))):
         strong = len(_MD_STRONG.findall(text))
         if strong >= 2 or (strong and len(_MD_WEAK.findall(text)) >= 2):
             # links make lines long: the breaks alone say whether the Markdown is wrapped
-            width, breaks = _width_votes(lines, [len(x.rstrip()) for x in lines])
+            width, breaks = _width_votes(lines, list(map(len, map(str.rstrip, lines))))
             wrapped = breaks >= 4
             return Layout(MARKDOWN, width if wrapped else 0, f"{strong} Markdown links or headings"
                           + (f"; {breaks} line breaks where the next word would pass column {width}" if wrapped else ""))
-    wrap = _wrap_width(lines, nonblank)
+    wrap = _wrap_width(lines, nonblank, text)
     if wrap is not None:
         return Layout(WRAPPED, wrap[0], f"{wrap[1]} of {nonblank} lines break where the next word would pass column {wrap[0]}")
-    longest = max(map(len, lines))
-    if nonblank <= 3 and longest > 1000:
-        return Layout(GLUED, reason=f"a line of {longest} characters holds the page")
-    sentences = len(_SENTENCE_GLUE.findall(text))
+    if nonblank <= 3 and max(map(len, lines)) > 1000:
+        return Layout(GLUED, reason=f"a line of {max(map(len, lines))} characters holds the page")
+    data = text.encode("utf-8", "surrogatepass")
+    shape = data.translate(_GLUE_SHAPE)
+    # (each count first looks for its rarer part: a capital after a sentence's end, after a letter)
+    sentences = shape.count(b"aa.Aa") if shape.count(b".A") >= 4 else 0
     if sentences >= 4:
         return Layout(GLUED, reason=f"{sentences} sentences run into the next one")
-    words = len(_WORD_GLUE.findall(text))
+    words = shape.count(b"aaaAa") if shape.count(b"aA") >= 10 else 0
     if words >= 10 and words >= 0.005 * len(text):
         return Layout(GLUED, reason=f"{words} words run into the next block")
-    joins = len(_NODE_JOIN.findall(text))
+    # (a line that starts with a space or punctuation, or ends in a space, is rare elsewhere)
+    if sum(map(str.startswith, lines, repeat(_NODE_STARTS))) + sum(map(str.endswith, lines, repeat(" "))) < 5:
+        return Layout(LINES)
+    joins = _count(data.translate(_NODE_SHAPE), _NODE_JOIN)
+    nonblank -= sum(map(str.isspace, lines))
     if joins >= 5 and joins >= 0.05 * nonblank:
         return Layout(NODES, reason=f"{joins} of {nonblank} lines continue the sentence above")
     return Layout(LINES)
-
-
-def _nonblank(text: str) -> int:
-    """Lines that hold something other than white space (for a long page: by splitting, in C)."""
-    return sum(1 for x in text.split("\n") if x and not x.isspace())
 
 
 def wrap_width(lines: list[str]) -> int:
@@ -166,7 +206,7 @@ def wrap_width(lines: list[str]) -> int:
     return width if best else max(map(len, lines), default=0)
 
 
-def _wrap_width(lines: list[str], nonblank: int) -> "tuple[int, int] | None":
+def _wrap_width(lines: list[str], nonblank: int, text: str) -> "tuple[int, int] | None":
     """The width ``(W, k)`` a page is hard-wrapped at, with the number ``k`` of line breaks
     that show it, or None when it is not wrapped.
 
@@ -178,13 +218,17 @@ def _wrap_width(lines: list[str], nonblank: int) -> "tuple[int, int] | None":
     """
     if nonblank < 6:
         return None
-    lengths = [len(x.rstrip()) for x in lines]
+    gapped = "   " in text
+    if not gapped and sum(map((200).__lt__, map(len, lines))) >= 3:
+        return None  # lines longer than any wrapping leaves (a URL may be one)
+    lengths = list(map(len, map(str.rstrip, lines)))
     width, best = _width_votes(lines, lengths)
-    prose = [n for x, n in zip(lines, lengths) if n > 60 and len(x.split()) >= 12]
-    if best >= 4 and len(prose) >= 3 and sum(1 for n in prose if n <= width + 1) >= 0.7 * len(prose):
-        return width, best
+    if best >= 4:
+        prose = [n for x, n in zip(lines, lengths) if n > 60 and len(x.split()) >= 12]
+        if len(prose) >= 3 and sum(1 for n in prose if n <= width + 1) >= 0.7 * len(prose):
+            return width, best
     # tables laid out in columns: the cells are wrapped, each column at its own width
-    entries = _columns(lines) if len(_GAPPED.findall("\n".join(lines))) >= 5 else None
+    entries = _columns(lines) if gapped and len(_GAPPED.findall(text)) >= 5 else None
     if entries is None:
         return None
     cells = [e[0] for e in entries if e is not None]
