@@ -222,13 +222,17 @@ def _wrap_width(lines: list[str], nonblank: int, text: str) -> "tuple[int, int] 
     if not gapped and sum(map((200).__lt__, map(len, lines))) >= 3:
         return None  # lines longer than any wrapping leaves (a URL may be one)
     lengths = list(map(len, map(str.rstrip, lines)))
-    width, best = _width_votes(lines, lengths)
+    counts = _vote_counts(lines, lengths)
+    best = max(counts[40:])
     if best >= 4:
-        prose = [n for x, n in zip(lines, lengths) if n > 60 and len(x.split()) >= 12]
-        if len(prose) >= 3 and sum(1 for n in prose if n <= width + 1) >= 0.7 * len(prose):
+        width = counts.index(best, 40)
+        # the widest width the breaks show nearly as well (a page may wrap its parts at several)
+        widest = max(w for w in range(40, len(counts)) if counts[w] >= max(3, best // 4))
+        prose = [n for x, n in zip(lines, lengths) if n > 50 and len(x.split()) >= 8]
+        if len(prose) >= 3 and sum(1 for n in prose if n <= widest + 1) >= 0.7 * len(prose):
             return width, best
     # tables laid out in columns: the cells are wrapped, each column at its own width
-    entries = _columns(lines) if gapped and len(_GAPPED.findall(text)) >= 5 else None
+    entries = _columns(lines) if gapped and len(_GAPPED.findall(text)) >= 2 else None
     if entries is None:
         return None
     cells = [e[0] for e in entries if e is not None]
@@ -242,10 +246,10 @@ _SENTENCE_END = re.compile(r"""[.!?]["'”’)\]]*$""")
 def _vote_counts(lines: list[str], lengths: list[int], shortest: int = 30) -> list[int]:
     """For each width up to 202, how many line breaks (of lines at least ``shortest`` long) it explains.
 
-    Only breaks inside a sentence before a word that does not start with a capital
-    vote: a wrapped sentence goes on in lower case more often than not, where a line
-    that ends a sentence, or a list of headlines cut at a fixed length, is a block of
-    its own whatever the width. A long "word" (a URL) allows too many widths to tell.
+    Only breaks inside a sentence before a word in lower case vote: a wrapped sentence
+    goes on in lower case more often than not, where a line that ends a sentence, or a
+    list of headlines cut at a fixed length (each starting with a capital, a digit or a
+    quote), is a block of its own whatever the width. A long "word" (a URL) allows too many widths to tell.
     """
     votes = [0] * 204
     for k in range(len(lines) - 1):
@@ -253,7 +257,7 @@ def _vote_counts(lines: list[str], lengths: list[int], shortest: int = 30) -> li
         if n < shortest or n > 200 or not lengths[k + 1]:
             continue
         first = lines[k + 1].split(None, 1)[0]
-        if first[0].isupper() or len(first) > 15 or _SENTENCE_END.search(lines[k], 0, n):
+        if not first[0].islower() or len(first) > 15 or _SENTENCE_END.search(lines[k], 0, n):
             continue
         # this break allows the widths n .. n + len(first): +1 where the range opens, -1 after it
         votes[n] += 1
