@@ -58,10 +58,6 @@ def _document(html: str):
     return lxml.html.document_fromstring(html)
 
 
-def _is_furniture(el) -> bool:
-    return any(a.get(FURNITURE) is not None for a in el.iterancestors()) or el.get(FURNITURE) is not None
-
-
 def _without_furniture(html: str) -> str:
     """The page with every furniture element taken out (the text after it stays)."""
     import lxml.html
@@ -196,7 +192,7 @@ def _blocks(root) -> list[tuple[str, object, "bool | None"]]:
             if "\n" in text or current is None or block is not current[1]:
                 out.append(("", None, None))
                 current = None
-            elif current is not None:
+            else:  # a space between two inline elements of one block
                 current[0].append(text)
             continue
         if current is None or block is not current[1]:

@@ -11,6 +11,7 @@ with the reason, and the expected text stays as the user wants it.
 from __future__ import annotations
 
 import difflib
+import json
 from pathlib import Path
 
 import pytest
@@ -170,3 +171,13 @@ def test_a_short_page_on_one_line_is_guessed_glued():
 def test_a_menu_glued_together_is_split():
     assert _segments("HomeNewsSportWeather") == ["Home", "News", "Sport", "Weather"]
     assert _segments("...cut to twice a week.The operator said") == ["...cut to twice a week.", "The operator said"]
+
+
+def test_the_command_line_cleans_every_fixture_page_as_the_api_does(runner):
+    from newsclean.cli import main
+
+    pages = _pages()
+    result = runner.invoke(main, [*map(str, pages), "--layout", "auto", "--format", "json", "-j", "1", "--isolated"])
+    assert result.exit_code == 0, result.stderr
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["text"] for r in records] == [clean(p.read_text(encoding="utf-8")) for p in pages]
