@@ -2,7 +2,8 @@
 
 Each example runs in a fresh folder holding the files the README's examples
 name (``page.txt``, ``pages/``, ``crawl.jsonl``, ``crawl.parquet``, ...), made
-from ``fixtures/``, plus the files the README itself shows: a TOML block whose
+from ``fixtures/`` (the layout examples' ``dump.txt``, ``page.md``, ``nodes.txt``
+and ``glued.txt`` from ``fixtures/layouts/``), plus the files the README itself shows: a TOML block whose
 first line is a comment naming a file (``# my-site.toml``) is written there
 (a configuration file only for the examples of its own section, so that it does
 not change the others).
@@ -44,6 +45,9 @@ BIN = Path(sys.executable).parent
 OPTIONAL = {"dask": "dask", "datatrove": "datatrove", "datasets": "datasets", "pyspark": "pyspark", "ray": "ray",
             "pandas": "pandas"}
 CONFIG_FILES = ("pyproject.toml", "newsclean.toml")
+# One article as other tools write it, for the examples of "Layouts".
+LAYOUT_EXAMPLES = {"market-hall-w3m.wrapped.txt": "dump.txt", "market-hall-html2text.markdown.txt": "page.md",
+                   "market-hall-bs4.nodes.txt": "nodes.txt", "market-hall-oneline.glued.txt": "glued.txt"}
 
 
 def blocks() -> list[dict]:
@@ -92,6 +96,8 @@ def template(tmp_path_factory) -> Path:
     pages = _pages()
     shutil.copy(ROOT / "fixtures" / "cbs-levee.txt", root / "page.txt")
     shutil.copy(ROOT / "fixtures" / "bbc-lighthouse.txt", root / "new-page.txt")
+    for name, example in LAYOUT_EXAMPLES.items():
+        shutil.copy(ROOT / "fixtures" / "layouts" / name, root / example)
     (root / "pages" / "2024").mkdir(parents=True)
     for p in pages[:4]:
         shutil.copy(p, root / "pages" / p.name)
