@@ -170,11 +170,9 @@ def detect(lines: list[str], text: str | None = None) -> Layout:
     if "](" in text or ("#" in text and any(map(str.startswith, lines, repeat(_MD_HEADING_STARTS)))):
         strong = len(_MD_STRONG.findall(text))
         if strong >= 2 or (strong and len(_MD_WEAK.findall(text)) >= 2):
-            # links make lines long: the breaks alone say whether the Markdown is wrapped
-            width, breaks = _width_votes(lines, list(map(len, map(str.rstrip, lines))))
-            wrapped = breaks >= 4
-            return Layout(MARKDOWN, width if wrapped else 0, f"{strong} Markdown links or headings"
-                          + (f"; {breaks} line breaks where the next word would pass column {width}" if wrapped else ""))
+            width, breaks = _markdown_width(lines)
+            return Layout(MARKDOWN, width, f"{strong} Markdown links or headings"
+                          + (f"; {breaks} line breaks where the next word would pass column {width}" if width else ""))
     wrap = _wrap_width(lines, nonblank, text)
     if wrap is not None:
         return Layout(WRAPPED, wrap[0], f"{wrap[1]} of {nonblank} lines break where the next word would pass column {wrap[0]}")
@@ -183,12 +181,13 @@ def detect(lines: list[str], text: str | None = None) -> Layout:
     data = text.encode("utf-8", "surrogatepass")
     shape = data.translate(_GLUE_SHAPE)
     # (each count first looks for its rarer part: a capital after a sentence's end, after a letter)
-    sentences = shape.count(b"aa.Aa") if shape.count(b".A") >= 4 else 0
+    sentences = shape.count(b"aa.Aa") if shape.count(b".A") else 0
     if sentences >= 4:
         return Layout(GLUED, reason=f"{sentences} sentences run into the next one")
-    words = shape.count(b"aaaAa") if shape.count(b"aA") >= 10 else 0
-    if words >= 10 and words >= 0.005 * len(text):
-        return Layout(GLUED, reason=f"{words} words run into the next block")
+    # a sentence run into the next block counts as much as two words
+    glue = 2 * sentences + (shape.count(b"aaaAa") if shape.count(b"aA") >= 10 - 2 * sentences else 0)
+    if glue >= 10 and glue >= 0.005 * len(text):
+        return Layout(GLUED, reason=f"{sentences} sentences and {glue - 2 * sentences} words run into the next block")
     # (a line that starts with a space or punctuation, or ends in a space, is rare elsewhere)
     if sum(map(str.startswith, lines, repeat(_NODE_STARTS))) + sum(map(str.endswith, lines, repeat(" "))) < 5:
         return Layout(LINES)
@@ -197,6 +196,18 @@ def detect(lines: list[str], text: str | None = None) -> Layout:
     if joins >= 5 and joins >= 0.05 * nonblank:
         return Layout(NODES, reason=f"{joins} of {nonblank} lines continue the sentence above")
     return Layout(LINES)
+
+
+def _markdown_width(lines: list[str]) -> tuple[int, int]:
+    """The width Markdown is hard-wrapped at (0 when it is not), and the line breaks that
+    show it: links make lines long, so the breaks alone tell."""
+    width, breaks = _width_votes(lines, list(map(len, map(str.rstrip, lines))))
+    return (width, breaks) if breaks >= 4 else (0, breaks)
+
+
+def markdown_width(lines: list[str]) -> int:
+    """The width Markdown is hard-wrapped at, 0 when it is not: for a page the user says is Markdown."""
+    return _markdown_width(lines)[0]
 
 
 def wrap_width(lines: list[str]) -> int:
@@ -228,8 +239,11 @@ def _wrap_width(lines: list[str], nonblank: int, text: str) -> "tuple[int, int] 
         width = counts.index(best, 40)
         # the widest width the breaks show nearly as well (a page may wrap its parts at several)
         widest = max(w for w in range(40, len(counts)) if counts[w] >= max(3, best // 4))
-        prose = [n for x, n in zip(lines, lengths) if n > 50 and len(x.split()) >= 8]
-        if len(prose) >= 3 and sum(1 for n in prose if n <= widest + 1) >= 0.7 * len(prose):
+        # lines of prose: most of the width long, with as many words as that takes
+        shortest, words = 0.6 * widest, max(5, widest // 8)
+        prose = [n for x, n in zip(lines, lengths) if n > shortest and len(x.split()) >= words]
+        # most of them fit, and enough of them break where the next word would not fit
+        if len(prose) >= 3 and sum(1 for n in prose if n <= widest + 1) >= 0.7 * len(prose) and best >= 0.1 * len(prose):
             return width, best
     # tables laid out in columns: the cells are wrapped, each column at its own width
     entries = _columns(lines) if gapped and len(_GAPPED.findall(text)) >= 2 else None
@@ -273,14 +287,17 @@ def _width_votes(lines: list[str], lengths: list[int], narrowest: int = 40) -> t
 
 
 def _wrap_widths(lines: list[str], width: int, narrowest: int = 40) -> bytes:
-    """The widths a page is wrapped at, as a table (1 for a width, 0 for any other): every
-    width nearly as well explained as the best one, for a page whose parts are wrapped
-    at different widths (a quote, a table cell, an indented block); ``width`` alone when
-    no break shows one. Table cells (``narrowest`` 20) may be narrow."""
+    """The widths a page is wrapped at, as a table (1 for a width, 0 for any other): the
+    best one, and every other peak nearly as well explained, for a page whose parts are
+    wrapped at different widths (a quote, a table cell, an indented block); ``width``
+    alone when no break shows one. Table cells (``narrowest`` 20) may be narrow."""
     counts = _vote_counts(lines, [len(x.rstrip()) for x in lines], narrowest - 10)
     best = max(counts[narrowest:])
     floor = max(3, best // 4)
-    good = bytearray(1 if w >= narrowest and c >= floor else 0 for w, c in enumerate(counts))
+    # the peaks: every break allows a range of widths, and the widths next to the true one
+    # are allowed by most of its breaks too
+    good = bytearray(1 if w >= narrowest and c >= floor and c == max(counts[w - 3:w + 4]) else 0
+                     for w, c in enumerate(counts))
     if not best and 0 < width < len(good):
         good[width] = 1
     return bytes(good)
@@ -492,9 +509,12 @@ _GLUE_SOURCE = (
     # a sentence's end, with or without a space, before a capital or an opening quote
     r"|(?<=[.!?])(?<![A-Z]\.)(?<!\b(?:Mr|Ms|Dr|St|Jr|Sr|Nr|No|vs|ca|Mt|Co)\.)(?<!\b(?:Mrs|Gen|Gov|Sen|Rep|Col|Sgt|Inc|Ltd|bzw|usw|etc)\.)"
     r"(?<!\b(?:Prof|Capt|Corp)\.)[\"'”’)\]]*\s*(?=[\"“‘]?\p{Lu})"
-    # a lower-case word run into a capitalised one ("HomeNews"); two lower-case letters before
+    # a lower-case word run into a capitalised one ("HomeNews"); three lower-case letters before
     # the capital, so "McDonald" and "iPhone" stay whole
     r"|(?<=\p{Ll}{3})(?=\p{Lu}\p{Ll})"
+    # a year or a number, or a word in capitals, run into a capitalised word ("2025Facebook",
+    # "on XShare"; "NASAScientists")
+    r"|(?<=\p{Nd}\p{Nd})(?=\p{Lu}\p{Ll}{2})|(?<=\p{Lu})(?=\p{Lu}\p{Ll}{2})"
 )
 
 

@@ -16,7 +16,7 @@ from operator import add, not_
 from typing import Any, Callable, Iterable, Union
 
 from .config import DEFAULT, CompiledConfig, Config
-from .layout import AUTO, LINES, NODES, WRAPPED, Layout, Units, detect, segment, wrap_width
+from .layout import AUTO, LINES, MARKDOWN, NODES, WRAPPED, Layout, Units, detect, markdown_width, segment, wrap_width
 from .model import Decision, Result
 from .repeats import RepeatTable
 from .rules import _DECOR, _QUOTES, line_key
@@ -281,6 +281,8 @@ def choose_layout(lines: list[str], text: str, name: str) -> Layout:
         return detect(lines, text)
     if name == WRAPPED:
         return Layout(WRAPPED, wrap_width(lines), "chosen")
+    if name == MARKDOWN:
+        return Layout(MARKDOWN, markdown_width(lines), "chosen")
     return Layout(name, reason="chosen")
 
 

@@ -24,11 +24,7 @@ LAYOUT_FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "layouts"
 
 # Pages guessed to be in another layout than the one their tool writes.
 WRONG_GUESS = {
-    "harbour-ferry-lxml.glued": "guessed lines: two sentences and ten words run into the next block (the menus, "
-                                "the share bar, two pairs of paragraphs), fewer than detect() asks for",
     "library-fines-lxml.glued": "guessed lines: only the consent buttons, the share links and the footer are glued",
-    "market-hall-lxml.glued": "guessed lines: three sentences and eight words run into the next block, fewer "
-                              "than detect() asks for (four sentences, or ten words)",
 }
 
 _HEADLINE = "the headline is dropped as before-main-region (NC902)"
@@ -38,8 +34,6 @@ KNOWN_MISSES = {
     "harbour-ferry-w3m.wrapped": f"{_HEADLINE}; the image's alt text, a line of its own in w3m, is kept",
     "harbour-ferry-markdown.markdown": _HEADLINE,
     "harbour-ferry-bs4.nodes": _HEADLINE,
-    "harbour-ferry-lxml.glued": f"{_HEADLINE}; read as lines, the glued share bar "
-                                "'Share on FacebookShare on XShare by email' is kept",
     "library-fines-fold72.wrapped": "headline, byline and date are dropped as before-main-region (NC902); "
                                     "the newsletter box's 'The news that matters in Northbridge...' is kept",
     "library-fines-html2text.markdown": "headline, byline and date are dropped as before-main-region (NC902); "
@@ -135,9 +129,6 @@ def test_expected_text_is_in_the_layouts_own_form(page: Path):
         assert all(any(x == line for line in where) for x in expected)
 
 
-@pytest.mark.xfail(strict=True, reason="a layout named markdown gets no wrap width (only the guess and a named "
-                                       "wrapped measure one), so each line of html2text's wrapped Markdown is read "
-                                       "as a block of its own, and a link broken over two lines is not taken out")
 def test_naming_markdown_reads_wrapped_markdown_as_the_guess_does():
     text = (LAYOUT_FIXTURES / "market-hall-html2text.markdown.txt").read_text(encoding="utf-8")
     assert clean(text, layout="markdown") == clean(text)
@@ -150,13 +141,10 @@ def _segments(line: str) -> list[str]:
     return [units.texts[u] for u in range(len(units))]
 
 
-@pytest.mark.xfail(strict=True, reason="a date or number run into a capitalised word is not split")
 def test_a_date_glued_to_the_next_block_is_split():
     assert _segments("Tuesday, 10 June 2025Facebook") == ["Tuesday, 10 June 2025", "Facebook"]
 
 
-@pytest.mark.xfail(strict=True, reason="a split needs three lower-case letters before the capital, so a short "
-                                       "word or a lone capital run into the next block stays glued")
 def test_a_short_word_glued_to_the_next_block_is_split():
     assert _segments("Share on XShare by email") == ["Share on X", "Share by email"]
 
