@@ -1,0 +1,74 @@
+"""Tables laid out side by side (w3m, links), read column by column."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from .units import Piece, line_entries
+
+# A cell of a table laid out in columns: text whose words are at most two spaces apart.
+_CELL = re.compile(r"[^ ]+(?: {1,2}[^ ]+)*")
+GAPPED = re.compile(r"\S {3,}\S")
+CELL_NARROWEST = 20
+
+
+def read_columns(lines: list[str]) -> "list[tuple[str, Piece] | None] | None":
+    """The page read column by column where it holds tables laid out side by side (as w3m
+    and links write them), or None when it holds none.
+
+    A line with text on both sides of three or more spaces is a table row; a table is a
+    run of such lines (lines of one column only between them belong to it). Its columns
+    start where at least three of its rows have a cell start; each row is cut there (also
+    where a column's text reaches the next column with one space between). The table is
+    read column by column, each column top to bottom, a block ending where the column
+    is empty on a line.
+    """
+    rows = [i for i, x in enumerate(lines) if GAPPED.search(x)]
+    if len(rows) < 3:
+        return None
+    tables: list[list[int]] = []
+    for i in rows:
+        if tables and i - tables[-1][-1] <= 3:
+            tables[-1].append(i)
+        else:
+            tables.append([i])
+    tables = [t for t in tables if len(t) >= 2]
+    if not tables:
+        return None
+    out: "list[tuple[str, Piece] | None]" = []
+    done = 0
+    for table in tables:
+        first, last = table[0], table[-1]
+        out.extend(line_entries(lines)[done:first])
+        out.extend(_read_table(lines, first, last))
+        done = last + 1
+    out.extend(line_entries(lines)[done:])
+    return out
+
+
+def _read_table(lines: list[str], first: int, last: int) -> "list[tuple[str, Piece] | None]":
+    """The lines ``first`` to ``last`` (a table laid out in columns), read column by column."""
+    cells = {i: [(m.start(), m.end()) for m in _CELL.finditer(lines[i])] for i in range(first, last + 1)}
+    starts = Counter(a for row in cells.values() for a, _ in row if a > 0)
+    anchors = sorted(x for x, n in starts.items() if n >= 3)
+    columns: dict[int, list[tuple[int, int, int]]] = {}
+    for i, row in cells.items():
+        line = lines[i]
+        for a, b in row:
+            # a cell that runs into the next column with one space between is cut there
+            cuts = [x for x in anchors if a < x < b and line[x - 1] == " " and line[x] != " "]
+            for lo, hi in zip([a, *cuts], [*cuts, b]):
+                hi = len(line[:hi].rstrip())
+                column = max((x for x in anchors if x <= lo), default=0)
+                columns.setdefault(column, []).append((i, lo, hi))
+    out: "list[tuple[str, Piece] | None]" = []
+    for column in sorted(columns):
+        prev = -2
+        for i, a, b in columns[column]:
+            if i != prev + 1:
+                out.append(None)
+            out.append((lines[i][a:b], (i, a, b)))
+            prev = i
+        out.append(None)
+    return out
