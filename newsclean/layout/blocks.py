@@ -83,7 +83,14 @@ def wrapped(lines: list[str], width: int) -> Units:
             return None
         return _join(text, stripped)
 
-    return _blocks(lines, carries_on, entries)
+    units = _blocks(lines, carries_on, entries)
+    # text browsers number the links (lynx, links: "[12]Home"); the numbers are not the page's words
+    if any("]" in x for x in units.texts):
+        units.texts = [_LINK_NUMBER.sub("", x) if "]" in x else x for x in units.texts]
+    return units
+
+
+_LINK_NUMBER = re.compile(r"\[\d{1,4}\](?=\S)")
 
 
 def nodes(lines: list[str]) -> Units:

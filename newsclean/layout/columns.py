@@ -18,7 +18,9 @@ def read_columns(lines: list[str]) -> "list[tuple[str, Piece] | None] | None":
     and links write them), or None when it holds none.
 
     A line with text on both sides of three or more spaces is a table row; a table is a
-    run of such lines (lines of one column only between them belong to it). Its columns
+    run of such lines (lines of one column only between them belong to it, and lines
+    right above or below it that start where one of its columns does: that column's
+    text where the others are empty). Its columns
     start where at least three of its rows have a cell start; each row is cut there (also
     where a column's text reaches the next column with one space between). The table is
     read column by column, each column top to bottom, a block ending where the column
@@ -36,22 +38,49 @@ def read_columns(lines: list[str]) -> "list[tuple[str, Piece] | None] | None":
     tables = [t for t in tables if len(t) >= 2]
     if not tables:
         return None
-    out: "list[tuple[str, Piece] | None]" = []
-    done = 0
+    # indented lines right above or below the rows are a column's text where the others are empty
+    spans: list[list[int]] = []
     for table in tables:
         first, last = table[0], table[-1]
-        out.extend(line_entries(lines)[done:first])
+        starts = _anchors(lines, first, last)
+        while first - 1 >= 0 and _indent(lines[first - 1]) in starts:
+            first -= 1
+        while last + 1 < len(lines) and _indent(lines[last + 1]) in starts:
+            last += 1
+        if spans and first <= spans[-1][1] + 1:
+            spans[-1][1] = max(spans[-1][1], last)
+        else:
+            spans.append([first, last])
+    entries = line_entries(lines)
+    out: "list[tuple[str, Piece] | None]" = []
+    done = 0
+    for first, last in spans:
+        out.extend(entries[done:first])
         out.extend(_read_table(lines, first, last))
         done = last + 1
-    out.extend(line_entries(lines)[done:])
+    out.extend(entries[done:])
     return out
+
+
+def _indent(line: str) -> int:
+    """Where a line's text starts (0 for a blank line)."""
+    return len(line) - len(line.lstrip()) if line.strip() else 0
+
+
+def _cells(lines: list[str], first: int, last: int) -> dict[int, list[tuple[int, int]]]:
+    return {i: [(m.start(), m.end()) for m in _CELL.finditer(lines[i])] for i in range(first, last + 1)}
+
+
+def _anchors(lines: list[str], first: int, last: int) -> list[int]:
+    """Where the columns of the lines ``first`` to ``last`` start: where three of them have a cell start."""
+    starts = Counter(a for row in _cells(lines, first, last).values() for a, _ in row if a > 0)
+    return sorted(x for x, n in starts.items() if n >= 3)
 
 
 def _read_table(lines: list[str], first: int, last: int) -> "list[tuple[str, Piece] | None]":
     """The lines ``first`` to ``last`` (a table laid out in columns), read column by column."""
-    cells = {i: [(m.start(), m.end()) for m in _CELL.finditer(lines[i])] for i in range(first, last + 1)}
-    starts = Counter(a for row in cells.values() for a, _ in row if a > 0)
-    anchors = sorted(x for x, n in starts.items() if n >= 3)
+    cells = _cells(lines, first, last)
+    anchors = _anchors(lines, first, last)
     columns: dict[int, list[tuple[int, int, int]]] = {}
     for i, row in cells.items():
         line = lines[i]

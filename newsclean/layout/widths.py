@@ -40,8 +40,9 @@ def width_votes(lines: list[str], lengths: list[int], narrowest: int = 40) -> tu
 def wrap_widths(lines: list[str], width: int, narrowest: int = 40) -> bytes:
     """The widths a page is wrapped at, as a table (1 for a width, 0 for any other): the
     best one, and every other peak nearly as well explained, for a page whose parts are
-    wrapped at different widths (a quote, a table cell, an indented block); ``width``
-    alone when no break shows one. Table cells (``narrowest`` 20) may be narrow."""
+    wrapped at different widths (a quote, a table cell, an indented block); and ``width``,
+    the width the page is known to be wrapped at, even when few breaks show it. Table
+    cells (``narrowest`` 20) may be narrow."""
     counts = vote_counts(lines, [len(x.rstrip()) for x in lines], narrowest - 10)
     best = max(counts[narrowest:])
     floor = max(3, best // 4)
@@ -49,8 +50,8 @@ def wrap_widths(lines: list[str], width: int, narrowest: int = 40) -> bytes:
     # are allowed by most of its breaks too
     good = bytearray(1 if w >= narrowest and c >= floor and c == max(counts[w - 3:w + 4]) else 0
                      for w, c in enumerate(counts))
-    if not best and 0 < width < len(good):
-        good[width] = 1
+    if 0 < width < len(good):
+        good[width] = 1  # the width the page is said (or was found) to be wrapped at
     return bytes(good)
 
 

@@ -1,0 +1,94 @@
+"""How the layout stage cuts a page into blocks: one behaviour per test, on small invented pages."""
+
+from __future__ import annotations
+
+from newsclean import clean, clean_and_explain
+from newsclean.layout import MARKDOWN, WRAPPED, Layout, segment
+from newsclean.pipeline import split_lines
+
+
+def texts(page: str, layout: Layout) -> list[str]:
+    units = segment(split_lines(page)[0], layout)
+    return [t for t, blank in zip(units.texts, units.blank) if not blank]
+
+
+LYNX = """\
+   [1]Home [2]News [3]Sport [4]Weather
+
+   The island ferry will run again from Monday after three weeks of repairs
+   to the pier, the harbour board said on Friday. Engineers replaced two of
+   the pier's timber piles and rebuilt the ramp that cars use to board.
+
+References
+
+   1. https://example.org/
+"""
+
+
+def test_the_numbers_a_text_browser_gives_links_are_not_words():
+    got = texts(LYNX, Layout(WRAPPED, 76))
+    assert got[0] == "Home News Sport Weather"
+    assert got[1].startswith("The island ferry will run again") and got[1].endswith("cars use to board.")
+    # the output keeps the page's own text
+    assert "[1]Home" in clean(LYNX, layout="wrapped") or "[1]Home" not in clean(LYNX, layout="wrapped", plain=True)
+
+
+TABLE = """\
+Home           The council approved the new ferry timetable on Monday      Weather
+News           after a long debate about the winter crossings, and the     Tides
+Sport          first boats will leave at six from the north pier. The      Jobs
+Obituaries     timetable will be reviewed after the first month, the
+Letters        council said, and the fares will stay as they were until
+               the end of the year.
+                                                                           Cars
+               The harbour master said the change would cost less than     Homes
+               the extra buses the town had asked for last year, and
+               that the ferry company had agreed to run a later boat on
+               Fridays and Saturdays during the summer.
+"""
+
+
+def test_a_table_laid_out_in_columns_is_read_column_by_column():
+    assert clean_and_explain(TABLE).layout.name == WRAPPED
+    got = texts(TABLE, Layout(WRAPPED))
+    article = [x for x in got if x.startswith("The ")]
+    assert article == [
+        "The council approved the new ferry timetable on Monday after a long debate about the winter crossings, "
+        "and the first boats will leave at six from the north pier. The timetable will be reviewed after the "
+        "first month, the council said, and the fares will stay as they were until the end of the year.",
+        "The harbour master said the change would cost less than the extra buses the town had asked for last "
+        "year, and that the ferry company had agreed to run a later boat on Fridays and Saturdays during the "
+        "summer.",
+    ]
+    assert {"Home", "Letters", "Weather", "Homes"} <= set(got)
+
+
+def test_a_column_block_names_its_lines_and_columns():
+    result = clean_and_explain(TABLE, layout="wrapped")
+    for d in result.decisions:
+        if d.line == "Weather":
+            assert d.where == "1:76-82"
+    assert "The council approved" in result.text
+
+
+WRAPPED_MARKDOWN = """\
+# Ferry returns
+
+The island ferry will run again from Monday after three weeks of repairs to
+the pier, the [harbour board](https://example.org/board) said on Friday. The
+engineers replaced two of the timber piles.
+
+* [Home](https://example.org/)
+* [News](https://example.org/news)
+"""
+
+
+def test_wrapped_markdown_paragraphs_are_one_block_and_list_items_their_own():
+    got = texts(WRAPPED_MARKDOWN, Layout(MARKDOWN, 76))
+    assert got == [
+        "Ferry returns",
+        "The island ferry will run again from Monday after three weeks of repairs to the pier, the harbour board "
+        "said on Friday. The engineers replaced two of the timber piles.",
+        "Home",
+        "News",
+    ]
