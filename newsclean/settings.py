@@ -39,6 +39,7 @@ class Settings:
     free_good_words: float = 12.0     # language-free: good line length (with sentence punctuation)
     caps_menu_share: float = 0.75     # title-case line: share of capitalised words above this
     digits_share: float = 0.45        # a line whose tokens are mostly numbers (dates, scores, prices)
+    link_share: float = 0.8           # a block with this share of its text in links (Markdown) is at best short
 
     # Main region (maximum-sum segment): a line's score is positive for content,
     # negative for furniture.

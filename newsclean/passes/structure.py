@@ -238,6 +238,12 @@ class _Loop:
         if missing:
             base.update(zip(missing, self.context_free(missing)))
         cf = list(map(base.__getitem__, idx))
+        # A block mostly made of links (the layout tells, in Markdown) is a menu or a list of other
+        # stories: at best short, whatever its words, and judged by its neighbours.
+        units = self.page.units
+        if units is not None and units.link_share:
+            share, most = units.link_share, self.s.link_share
+            cf = [SHORT if c > SHORT and share[i] >= most and units.kinds[i] != "heading" else c for i, c in zip(idx, cf)]
         if self.in_ingredients:
             cf = [NEAR if i in self.in_ingredients else c for i, c in zip(idx, cf)]
         rev = revise(cf)
