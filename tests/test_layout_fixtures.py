@@ -32,7 +32,6 @@ _HEADLINE = "the headline is dropped as before-main-region (NC902)"
 KNOWN_MISSES = {
     "harbour-ferry-htmltext.lines": f"{_HEADLINE}: the site name above it is taken for the page's title",
     "harbour-ferry-w3m.wrapped": f"{_HEADLINE}; the image's alt text, a line of its own in w3m, is kept",
-    "harbour-ferry-markdown.markdown": _HEADLINE,
     "harbour-ferry-bs4.nodes": _HEADLINE,
     "library-fines-fold72.wrapped": "headline, byline and date are dropped as before-main-region (NC902); "
                                     "the newsletter box's 'The news that matters in Northbridge...' is kept",

@@ -602,7 +602,7 @@ class _Loop:
                 echo = sum(1 for t in toks if t in title) / len(toks) if j else 0.0
                 content = [t for t in toks if t not in stops]
                 lead_echo = sum(1 for t in content if t in lead) / len(content) if content else 0.0
-                if echo >= s.headline_min_echo or lead_echo >= s.headline_min_lead_echo:
+                if echo >= s.headline_min_echo or lead_echo >= s.headline_min_lead_echo or self.marked_heading(i):
                     best = j
                     break
                 if adjacent and head_seen and best < 0 and not opens and not titled:
@@ -626,6 +626,11 @@ class _Loop:
             if j < a and cf[j] != BAD:
                 keep.add(j)
         return keep
+
+    def marked_heading(self, i: int) -> bool:
+        """Whether the layout marks line ``i`` as a heading (a Markdown ``#`` heading)."""
+        units = self.page.units
+        return units is not None and bool(units.kinds) and units.kinds[i] == "heading"
 
     def has_list(self, idx: list[int], cf: list[int], lo: int, hi: int) -> bool:
         """Whether ``list_run`` list-like lines stand in a row between positions ``lo`` and ``hi`` (exclusive)."""
