@@ -14,6 +14,7 @@ _MD_STRONG = re.compile(r"\[[^\]\n]*\]\([^()\s]*(?:\s+\"[^\"]*\")?\)|^ {0,3}#{1,
 # ... and what plain text holds now and then: emphasis, list items, table rules, link definitions.
 _MD_WEAK = re.compile(r"\*\*\S[^*\n]*\*\*|^ {0,3}[-*+] \S|^\s*\|?(?: *:?-{3,}:? *\|)+|^ {0,3}\[[^\]]+\]: \S", re.M)
 _MD_HEADING_STARTS = ("#", " #", "  #", "   #")
+_MD_MARKS = re.compile(r"\*\*\S[^*\n]*\*\*|\\[-*_.#!\[\]()]")
 
 
 def _shape_table(roles: dict[str, str], letters: str, other: str) -> bytes:
@@ -72,13 +73,19 @@ def detect(lines: list[str], text: str | None = None) -> Layout:
         return Layout(LINES)
     if "](" in text or ("#" in text and any(map(str.startswith, lines, repeat(_MD_HEADING_STARTS)))):
         strong = len(_MD_STRONG.findall(text))
-        if strong >= 2 or (strong and len(_MD_WEAK.findall(text)) >= 2):
-            width, breaks = _markdown_width(lines)
+        # (on a short page, as a cleaned one, a single link or heading is evidence enough)
+        if strong >= 2 or (strong and (nonblank < 30 or len(_MD_WEAK.findall(text)) >= 2)):
+            width, breaks = _markdown_width(lines, nonblank)
             return Layout(MARKDOWN, width, f"{strong} Markdown links or headings"
                           + (f"; {breaks} line breaks where the next word would pass column {width}" if width else ""))
     wrap = _wrap_width(lines, lengths, nonblank, text)
     if wrap is not None:
-        return Layout(WRAPPED, wrap[0], f"{wrap[1]} of {nonblank} lines break where the next word would pass column {wrap[0]}")
+        why = f"{wrap[1]} of {nonblank} lines break where the next word would pass column {wrap[0]}"
+        # wrapped Markdown without links (a cleaned page): its bold words and escapes say so
+        weak = len(_MD_MARKS.findall(text)) if "*" in text or "\\" in text else 0
+        if weak >= 2:
+            return Layout(MARKDOWN, wrap[0], f"{weak} Markdown marks; {why}")
+        return Layout(WRAPPED, wrap[0], why)
     if nonblank <= 3 and max(lengths) > 1000:
         return Layout(GLUED, reason=f"a line of {max(lengths)} characters holds the page")
     data = text.encode("utf-8", "surrogatepass")
@@ -101,16 +108,16 @@ def detect(lines: list[str], text: str | None = None) -> Layout:
     return Layout(LINES)
 
 
-def _markdown_width(lines: list[str]) -> tuple[int, int]:
+def _markdown_width(lines: list[str], nonblank: int) -> tuple[int, int]:
     """The width Markdown is hard-wrapped at (0 when it is not), and the line breaks that
-    show it: links make lines long, so the breaks alone tell."""
+    show it: links make lines long, so the breaks alone tell (two on a short page)."""
     width, breaks = width_votes(lines, list(map(len, map(str.rstrip, lines))))
-    return (width, breaks) if breaks >= 4 else (0, breaks)
+    return (width, breaks) if breaks >= (4 if nonblank >= 30 else 2) else (0, breaks)
 
 
 def markdown_width(lines: list[str]) -> int:
     """The width Markdown is hard-wrapped at, 0 when it is not: for a page the user says is Markdown."""
-    return _markdown_width(lines)[0]
+    return _markdown_width(lines, len(lines))[0]
 
 
 def wrap_width(lines: list[str]) -> int:
@@ -138,10 +145,10 @@ def _wrap_width(lines: list[str], lengths: list[int], nonblank: int, text: str) 
     lengths = list(map(len, map(str.rstrip, lines)))
     counts = vote_counts(lines, lengths)
     best = max(counts[40:])
-    if best >= 4:
+    if best >= (4 if nonblank >= 30 else 2):
         width = counts.index(best, 40)
         # the widest width the breaks show nearly as well (a page may wrap its parts at several)
-        widest = max(w for w in range(40, len(counts)) if counts[w] >= max(3, best // 4))
+        widest = max(w for w in range(40, len(counts)) if counts[w] >= min(best, max(3, best // 4)))
         # lines of prose: most of the width long, with as many words as that takes
         shortest, words = 0.6 * widest, max(5, widest // 8)
         prose = [n for x, n in zip(lines, lengths) if n > shortest and len(x.split()) >= words]
