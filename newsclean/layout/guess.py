@@ -86,7 +86,7 @@ def detect(lines: list[str], text: str | None = None) -> Layout:
         if weak >= 2:
             return Layout(MARKDOWN, wrap[0], f"{weak} Markdown marks; {why}")
         return Layout(WRAPPED, wrap[0], why)
-    if nonblank <= 3 and max(lengths) > 1000:
+    if nonblank == 1 and max(lengths) > 1000:
         return Layout(GLUED, reason=f"a line of {max(lengths)} characters holds the page")
     data = text.encode("utf-8", "surrogatepass")
     shape = data.translate(_GLUE_SHAPE)
