@@ -583,10 +583,13 @@ def rule_timeout_warning(d: Path) -> tuple[bool, str]:
 
 def jsonl_device_and_limit(d: Path) -> tuple[bool, str]:
     zero = run_cli(["--jsonl", "/dev/zero"], d, timeout=30, mem_cap_mb=2048)
+    with open("/dev/zero", "rb") as stream:  # as standard input too
+        piped = subprocess.run([sys.executable, "-m", "newsclean", "--jsonl"], stdin=stream, capture_output=True,
+                               env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=30)
     write(d, "in.jsonl", records(1) + json.dumps({"text": "word " * 400_000}).encode() + b"\n" + records(1, 2))
     big = run_cli(["--jsonl", "in.jsonl", "--max-record-mb", "1"], d)
     ids = [json.loads(x)["id"] for x in big.out.splitlines()]
-    ok = (clean_exit(zero, 1) and "is a device" in zero.err and clean_exit(big, 1)
+    ok = (clean_exit(zero, 1) and "is a device" in zero.err and piped.returncode == 2 and clean_exit(big, 1)
           and "in.jsonl:2: record of" in big.err and ids == [0, 2])
     return verdict(ok, big, last_line(big))
 
@@ -753,7 +756,8 @@ def round_two() -> list[Case]:
         Case("kill -9 of the main process (-j 2)", "workers exit within seconds", orphaned_workers),
         Case("2000 slow user rules on one page", "ends in seconds; warning", many_slow_rules),
         Case("a user rule that times out on several pages", "one warning per rule per run", rule_timeout_warning),
-        Case("--jsonl /dev/zero, a record over the limit", "refused; record reported, run goes on", jsonl_device_and_limit),
+        Case("--jsonl /dev/zero (named, on stdin), a record over the limit", "refused; record reported, run goes on",
+             jsonl_device_and_limit),
         Case("3 MB .gz holding a 3 GB line, memory capped at 1 GB", "record reported, others cleaned", jsonl_bomb,
              heavy=True),
         Case("JSONL record nested 100000 deep (-j 1, -j 2)", "exit 1, bad record, others written", deep_record),

@@ -48,6 +48,8 @@ LARGE_FILE_BYTES = 16 << 20
 BLOCK_CHARS = 4 << 20
 # ... and at most this many lines (each line costs memory and time of its own).
 BLOCK_LINES = 50_000
+# Standard input is held in memory (it cannot be read twice, as a large file is): at most this much.
+STDIN_MAX_BYTES = 1 << 30
 # How long a named pipe given as an input may go without a writer before it is skipped.
 FIFO_WAIT_SECONDS = 1.0
 
@@ -282,6 +284,24 @@ def open_input(path: str | os.PathLike[str], *, pipe_ok: bool = True) -> BinaryI
     if stat.S_ISFIFO(mode):
         return io.BufferedReader(_Prefixed(head, fd))
     return os.fdopen(fd, "rb")
+
+
+def check_standard_input(fd: int) -> None:
+    """Refuse a device as standard input (``< /dev/zero`` never ends); a terminal and the null
+    device are fine, as are files, pipes and sockets."""
+    try:
+        st = os.fstat(fd)
+    except OSError:
+        return
+    if not (stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode)) or os.isatty(fd):
+        return
+    try:
+        null = os.stat(os.devnull)
+    except OSError:
+        null = None
+    if null is not None and stat.S_ISCHR(st.st_mode) and st.st_rdev == null.st_rdev:
+        return
+    raise InputError("is a device, not a regular file; give a file or a pipe")
 
 
 def read_bytes(path: str | os.PathLike[str], *, pipe_ok: bool = True, limit: int | None = None) -> bytes:

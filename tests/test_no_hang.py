@@ -217,3 +217,21 @@ def test_a_text_of_very_many_lines_is_cleaned_in_blocks():
     assert needs_blocks(text)
     cleaned, stats, _notes, _decisions = clean_page(text, config, details=False)
     assert cleaned == clean(text, config) and stats["NC301"] == BLOCK_LINES // 2
+
+
+@pytest.mark.parametrize("args", [[], ["--jsonl"]])
+def test_a_device_as_standard_input_is_refused(args):
+    with open("/dev/zero", "rb") as zero:
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        run = subprocess.run([sys.executable, "-m", "newsclean", *args], stdin=zero, capture_output=True, text=True,
+                             env=env, timeout=30, preexec_fn=_memory_cap)
+    assert run.returncode == 2 and "standard input is a device" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_standard_input_held_in_memory_has_a_limit(monkeypatch):
+    import newsclean.io
+
+    monkeypatch.setattr(newsclean.io, "STDIN_MAX_BYTES", 1000)
+    result = CliRunner().invoke(main, ["-"], input=PAGE * 100)
+    assert result.exit_code == 2 and "standard input is over 1000 bytes: save it to a file" in result.stderr
+    assert CliRunner().invoke(main, ["-"], input=PAGE).stdout == ARTICLE
