@@ -690,7 +690,8 @@ def closed_pipe_everywhere(d: Path) -> tuple[bool, str]:
         for _ in range(20):
             fh.write("".join(line.format(i) for i in range(10_000)))
     results = []
-    for args in (["a.txt", "b.txt"], ["--jsonl", "in.jsonl", "-j", "1"], ["--jsonl", "in.jsonl", "-j", "2"], ["big.txt"]):
+    for args in (["a.txt", "b.txt", "--format", "json"], ["--jsonl", "in.jsonl", "-j", "1"],
+                 ["--jsonl", "in.jsonl", "-j", "2"], ["big.txt"]):
         proc = subprocess.Popen([sys.executable, "-m", "newsclean", *args], cwd=d, stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, env={**os.environ, "PYTHONPATH": str(ROOT)})
         proc.stdout.readline()  # type: ignore[union-attr]

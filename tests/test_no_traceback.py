@@ -129,6 +129,8 @@ def test_writing_to_dev_full_is_one_line(tmp_path, how, kind):
     other = tmp_path / "other.txt"
     other.write_text(PAGE)
     args = {"page": [page], "jsonl": ["--jsonl", src], "several": [page, other]}[kind]
+    if how == "stdout" and kind == "several":
+        args.append("--format=json")  # several pages to standard output: one JSON line each
     if how == "-o" and kind == "several":  # one output of the batch is a link to /dev/full
         (tmp_path / "out").mkdir()
         (tmp_path / "out" / "page.txt").symlink_to(_full_device(tmp_path))
@@ -179,9 +181,9 @@ def test_closed_standard_error_and_input_are_no_traceback(tmp_path):
     page = tmp_path / "page.txt"
     page.write_text(PAGE)
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    run = subprocess.run([sys.executable, "-m", "newsclean", str(page), str(tmp_path / "missing.txt")],
+    run = subprocess.run([sys.executable, "-m", "newsclean", str(page), str(tmp_path / "missing.txt"), "--format=json"],
                          stdout=subprocess.PIPE, text=True, env=env, preexec_fn=lambda: os.close(2), timeout=60)
-    assert run.returncode == 1 and run.stdout == ARTICLE
+    assert run.returncode == 1 and [json.loads(x)["text"] for x in run.stdout.splitlines()] == [ARTICLE]
     run = subprocess.run([sys.executable, "-m", "newsclean"], capture_output=True, text=True, env=env,
                          preexec_fn=lambda: os.close(0), timeout=60)
     assert run.returncode == 2 and "no input" in run.stderr and "Traceback" not in run.stderr

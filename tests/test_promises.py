@@ -63,7 +63,7 @@ def test_a_closed_pipe_ends_quietly(tmp_path, kind):
             chunk = "".join(line.format(i) for i in range(10_000))
             for _ in range(LARGE_FILE_BYTES // len(chunk) + 2):
                 fh.write(chunk)
-    args = {"several files": ["a.txt", "b.txt", "c.txt"], "jsonl": ["--jsonl", "in.jsonl", "-j", "1"],
+    args = {"several files": ["a.txt", "b.txt", "c.txt", "--format", "json"], "jsonl": ["--jsonl", "in.jsonl", "-j", "1"],
             "jsonl in workers": ["--jsonl", "in.jsonl", "-j", "2"], "large file": ["big.txt"]}[kind]
     rc, err = _head(args, tmp_path)
     assert (rc, err) == (0, "")
