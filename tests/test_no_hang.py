@@ -40,7 +40,7 @@ def newsclean(*args: object, cwd: Path | None = None, timeout: float = 60, **kw)
 # --- 8. a named pipe with no writer, on every path that opens inputs ----------------------
 
 @pytest.mark.parametrize("how", ["direct --diff", "tree --diff", "tree --learn-repeats", "named --learn-repeats",
-                                 "jsonl", "rule file", "repeats file"])
+                                 "jsonl", "rule file", "repeats file", "config file"])
 def test_a_named_pipe_without_a_writer_never_blocks(tmp_path, how):
     tree = tmp_path / "tree"
     tree.mkdir()
@@ -56,6 +56,7 @@ def test_a_named_pipe_without_a_writer_never_blocks(tmp_path, how):
         "jsonl": ["--jsonl", fifo],
         "rule file": [tree / "a.txt", "--rules", fifo],
         "repeats file": [tree / "a.txt", "--repeats", fifo],
+        "config file": [tree / "a.txt", "--config", fifo],
     }[how]
     run = newsclean(*args, timeout=30)
     assert run.returncode in (1, 2) and "Traceback" not in run.stderr
