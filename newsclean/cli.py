@@ -438,9 +438,14 @@ def _check_backup_suffix(suffix: str) -> None:
 
 def _other_inputs(rule_files: tuple[str, ...], repeats_file: Path | None) -> list[tuple[str, Path]]:
     """The files a run reads besides its pages, which no output may overwrite."""
+    from .cli_settings import config_file_used
+
     files = [(f"rule file {f}", Path(f)) for f in rule_files]
     if repeats_file is not None:
         files.append((f"repeats file {repeats_file}", repeats_file))
+    used = config_file_used(click.get_current_context())
+    if used is not None:
+        files.append((f"configuration file {used}", used))
     return files
 
 

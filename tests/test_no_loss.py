@@ -77,7 +77,7 @@ def test_an_input_tree_inside_the_output_tree_is_never_overwritten(tmp_path):
 
 
 @pytest.mark.parametrize("case", ["output dir holds an input", "save-repeats", "rule file", "symlinked output",
-                                  "jsonl rule file", "jsonl save-repeats"])
+                                  "jsonl rule file", "jsonl save-repeats", "configuration file"])
 def test_no_output_of_any_kind_may_be_an_input(tmp_path, case):
     a = write(tmp_path / "a.txt", PAGE)
     out = tmp_path / "out"
@@ -98,10 +98,14 @@ def test_no_output_of_any_kind_may_be_an_input(tmp_path, case):
         src = write(tmp_path / "in.jsonl", json.dumps({"text": PAGE}) + "\n")
         keep[src] = src.read_text()
         args = ["--jsonl", src, "--rules", rules, "-o", rules, "--force"]
-    else:
+    elif case == "jsonl save-repeats":
         src = write(tmp_path / "in.jsonl", json.dumps({"text": PAGE}) + "\n")
         keep[src] = src.read_text()
         args = ["--jsonl", src, "--learn-repeats", "--save-repeats", src, "-o", tmp_path / "o.jsonl"]
+    else:
+        found = write(tmp_path / "newsclean.toml", 'favor = "recall"\n')
+        keep[found] = found.read_text()
+        args = [a, "-o", found, "--force"]
     result = run(*args)
     assert result.exit_code == 2, result.stderr
     assert "input" in result.stderr
