@@ -737,6 +737,10 @@ def atomic_writer(path: Path, *, backup_suffix: str | None = None) -> Iterator[B
         raise OutputError(f"{display_name(path)}: is {kind}; not written")
     target = Path(os.path.realpath(path)) if path.is_symlink() else path
     parent = target.parent if str(target.parent) else Path(".")
+    if not parent.is_dir():
+        via = f" (the link leads to {display_name(target)})" if target != path else ""
+        why = "is not a directory" if parent.exists() else "does not exist"
+        raise OutputError(f"{display_name(path)}: cannot write: {display_name(parent)} {why}{via}")
     if st is not None:
         mode = stat.S_IMODE(st.st_mode)
     else:
@@ -778,8 +782,8 @@ def atomic_writer(path: Path, *, backup_suffix: str | None = None) -> Iterator[B
                 pass
         if isinstance(exc, Discard):
             return
-        if isinstance(exc, OSError) and exc.errno is not None and not exc.filename:
-            raise OSError(exc.errno, exc.strerror, str(path)) from None
+        if isinstance(exc, OSError) and exc.errno is not None and (not exc.filename or exc.filename == str(tmp)):
+            raise OSError(exc.errno, exc.strerror, str(path)) from None  # name the target, not our temporary file
         raise
     try:  # make the rename itself durable
         dfd = os.open(parent, os.O_RDONLY)

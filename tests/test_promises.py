@@ -150,3 +150,14 @@ def test_the_api_still_takes_lists_tuples_and_paths():
     assert clean(PAGE, ignore=["NC3"]) == PAGE
     assert clean(PAGE, ignore=("navigation",)) == PAGE
     assert clean(PAGE, Config().with_options(select=["NC1"], rule_files=[])) == PAGE
+
+
+def test_an_output_link_into_a_missing_directory_says_so(tmp_path):
+    page = tmp_path / "page.txt"
+    page.write_text(PAGE)
+    (tmp_path / "out.txt").symlink_to(tmp_path / "gone" / "out.txt")
+    result = CliRunner().invoke(main, [str(page), "-o", str(tmp_path / "out.txt")])
+    assert result.exit_code == 1
+    assert result.stderr == (f"newsclean: {page}: {tmp_path / 'out.txt'}: cannot write: {tmp_path / 'gone'} does not "
+                             f"exist (the link leads to {tmp_path / 'gone' / 'out.txt'})\n")
+    assert "newsclean-tmp" not in result.stderr
