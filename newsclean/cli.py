@@ -430,6 +430,18 @@ def _emit(out: Any, data: bytes) -> None:
         raise _StdoutFailed(f"standard output: cannot write: {exc.strerror or exc}") from None
 
 
+def _writer(out: Any) -> Callable[[bytes], None]:
+    """``out.write``, where a failure other than a closed pipe is :class:`_StdoutFailed`."""
+    def write(data: bytes) -> None:
+        try:
+            out.write(data)
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            raise _StdoutFailed(f"standard output: cannot write: {exc.strerror or exc}") from None
+    return write
+
+
 def _check_backup_suffix(suffix: str) -> None:
     """A --backup suffix must make a new name beside the file (no directory part)."""
     if not suffix or "/" in suffix or os.sep in suffix or "\0" in suffix:
@@ -745,7 +757,7 @@ def _clean_jsonl(inputs: tuple[str, ...], output: Path | None, config: Any, tabl
             write = sink.write
         else:
             stdout = _stdout()
-            write = stdout.write
+            write = _writer(stdout)
     except jsonl.JsonlError as exc:
         source.close()
         err.write(f"newsclean: {exc}\n")
