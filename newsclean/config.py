@@ -47,8 +47,11 @@ class Config:
             raise ValueError(f"layout must be one of {', '.join(CHOICES)}, not {self.layout!r}")
         for key in _LISTS:
             value = getattr(self, key)
-            if not isinstance(value, tuple) or not all(isinstance(x, str) for x in value):
+            if isinstance(value, (str, bytes)) or not isinstance(value, (list, tuple, set, frozenset)) \
+                    or not all(isinstance(x, str) for x in value):
                 raise TypeError(_list_expected(key, value))
+            if not isinstance(value, tuple):
+                object.__setattr__(self, key, tuple(value))  # frozen: a list given is kept as a tuple
         if not isinstance(self.settings, Settings):
             raise TypeError(f"settings must be a newsclean.Settings, not {type(self.settings).__name__}")
         if self.repeats is not None and not isinstance(self.repeats, RepeatTable):

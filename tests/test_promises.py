@@ -150,6 +150,7 @@ def test_the_api_still_takes_lists_tuples_and_paths():
     assert clean(PAGE, ignore=["NC3"]) == PAGE
     assert clean(PAGE, ignore=("navigation",)) == PAGE
     assert clean(PAGE, Config().with_options(select=["NC1"], rule_files=[])) == PAGE
+    assert Config(ignore=["NC3"]) == Config(ignore=("NC3",)) and clean(PAGE, Config(ignore=["NC3"])) == PAGE
 
 
 def test_an_output_link_into_a_missing_directory_says_so(tmp_path):
