@@ -25,10 +25,7 @@ def clean_and_explain(text: str, config: Config | None = None, **options: Any) -
     """
     from .pipeline import run
 
-    cfg = config or Config()
-    if options:
-        cfg = cfg.with_options(**options)
-    return run(text, cfg)
+    return run(_text(text, "clean_and_explain"), _config(config, options))
 
 
 def clean(text: str, config: Config | None = None, **options: Any) -> str:
@@ -36,7 +33,22 @@ def clean(text: str, config: Config | None = None, **options: Any) -> str:
     passes run; only the explanation is not built)."""
     from .pipeline import clean_text
 
+    return clean_text(_text(text, "clean"), _config(config, options))
+
+
+def _text(text: Any, name: str) -> str:
+    """``text``, checked to be a ``str`` (a ``TypeError`` that says what to do otherwise)."""
+    if isinstance(text, str):
+        return text
+    if isinstance(text, (bytes, bytearray, memoryview)):
+        raise TypeError(f"{name}() expects text (str), not {type(text).__name__}: decode the bytes first, "
+                        "e.g. newsclean.io.decode(data).text")
+    raise TypeError(f"{name}() expects text (str), not {type(text).__name__}")
+
+
+def _config(config: Any, options: dict[str, Any]) -> Config:
+    if config is not None and not isinstance(config, Config):
+        raise TypeError(f"config must be a newsclean.Config or None, not {type(config).__name__} "
+                        "(options go by name: clean(text, ignore=['NC3']))")
     cfg = config or Config()
-    if options:
-        cfg = cfg.with_options(**options)
-    return clean_text(text, cfg)
+    return cfg.with_options(**options) if options else cfg

@@ -23,9 +23,13 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from .config import Config
-from .io import InputError, decode, display_name, encode, file_size, read_bytes, write_atomic
+from .io import (
+    BackupExists, InputError, OutputError, backup_path, decode, display_name, encode, is_stream, make_parent,
+    open_input, write_atomic,
+)
 from .layout import Layout
 from .model import Decision
+from .targets import TargetError, Written, check
 
 
 class PlanError(Exception):
@@ -37,7 +41,8 @@ class Job:
     src: Path | None  # None: standard input (``data`` holds the bytes)
     dst: Path | None  # None: standard output
     label: str
-    data: bytes | None = None
+    data: bytes | None = None  # the bytes, when they are read already (standard input, a pipe read once)
+    named: bool = True  # named as an input (a named pipe is read); False: found in a tree (pipes skipped)
 
 
 @dataclass(slots=True)
@@ -56,6 +61,7 @@ class FileResult:
     bytes_in: int = 0
     bytes_out: int = 0
     dst: str = ""
+    gave_up: dict[str, str] = field(default_factory=dict)  # user rules that ran out of time: code -> warning
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,13 +111,22 @@ def plan(
     pattern: str = "*.txt",
     stdin_bytes: bytes | None = None,
     to_stdout: bool = False,
+    output_is_dir: bool = False,
+    backup_suffix: str | None = None,
+    also_read: Iterable[tuple[str, Path]] = (),
+    also_written: Iterable[Written] = (),
 ) -> tuple[list[Job], list[FileResult]]:
     """Jobs for the user's inputs, plus results for inputs that failed already.
 
     ``-`` is standard input. A directory needs ``output`` (a tree mirrored
     there) or ``in_place``, unless ``to_stdout`` (every file of the tree goes to
     standard output: a diff, or JSON Lines). With one file input, ``output`` is
-    the output file; with several inputs it is a directory.
+    the output file (unless ``output_is_dir``: a name ending in a slash); with
+    several inputs it is a directory. Every output path is planned before
+    anything is written: an output that two inputs share, or that is an input (a
+    page, or a file in ``also_read``), is a :class:`PlanError`; so are backups and
+    ``also_written`` paths that would overwrite an input. An input named twice is
+    cleaned once.
     """
     items = list(inputs)
     jobs: list[Job] = []
@@ -119,15 +134,17 @@ def plan(
     if not items:
         items = ["-"]
     several = len(items) > 1
-    if output is not None and output.exists() and not output.is_dir() and (several or any(Path(i).is_dir() for i in items if i != "-")):
-        raise PlanError(f"{output}: exists and is not a directory (needed for several inputs or a directory)")
+    to_dir = several or output_is_dir or any(Path(i).is_dir() for i in items if i != "-")
+    if output is not None and to_dir and (output.exists() or output.is_symlink()) and not output.is_dir():
+        raise PlanError(f"{display_name(output)}: exists and is not a directory (needed for several inputs, "
+                        "a directory or a name ending in /)")
     for item in items:
         if item == "-":
             if in_place:
                 raise PlanError("-: cannot rewrite standard input in place")
             dst = None
             if output is not None:
-                dst = output / "stdin.txt" if several else output
+                dst = output / "stdin.txt" if to_dir else output
             jobs.append(Job(None, dst, "<stdin>", stdin_bytes or b""))
             continue
         src = Path(item)
@@ -137,28 +154,51 @@ def plan(
                 continue
             if output is not None:
                 if _is_inside(output, src):
-                    raise PlanError(f"{output}: output directory is inside the input tree {src}; choose another place")
+                    raise PlanError(f"{display_name(output)}: output directory is inside the input tree "
+                                    f"{display_name(src)}; choose another place")
                 base = output / src.resolve().name if several else output
             for f in walk(src, pattern, failed):
                 dst = f if in_place else None if output is None else base / f.relative_to(src)
-                jobs.append(Job(f, dst, display_name(f)))
+                jobs.append(Job(f, dst, display_name(f), named=False))
             continue
         if in_place:
+            if _is_pipe(src):
+                failed.append(FileResult(display_name(item), False, "is a named pipe; it cannot be rewritten in place"))
+                continue
             dst = src
         elif output is None:
             dst = None
         else:
-            dst = output / src.name if several or output.is_dir() else output
-            if dst.exists() and src.exists() and dst.resolve() == src.resolve():
-                raise PlanError(f"{dst}: output is the input file; use --in-place to rewrite it")
+            dst = output / src.name if to_dir or output.is_dir() else output
         jobs.append(Job(src, dst, display_name(item)))
-    return jobs, failed
+    return _checked(jobs, in_place, backup_suffix, also_read, also_written), failed
 
 
-def _is_large(src: Path) -> bool:
-    from .large import is_large
+def _is_pipe(path: Path) -> bool:
+    import stat
 
-    return is_large(file_size(src))
+    try:
+        return stat.S_ISFIFO(path.stat().st_mode)
+    except OSError:
+        return False
+
+
+def _checked(jobs: list[Job], in_place: bool, backup_suffix: str | None, also_read: Iterable[tuple[str, Path]],
+             also_written: Iterable[Written]) -> list[Job]:
+    """``jobs`` without repeats, once no output collides with another or with an input."""
+    read = [(job.label, job.src) for job in jobs if job.src is not None] + list(also_read)
+    writing = [job for job in jobs if job.dst is not None]
+    written = [Written(job.dst, job.label, "output", job.src, in_place) for job in writing if job.dst is not None]
+    if in_place and backup_suffix:
+        written += [Written(backup_path(job.dst, backup_suffix), job.label, "backup", job.src)
+                    for job in writing if job.dst is not None]
+    written += list(also_written)
+    try:
+        repeated = check(read, written)
+    except TargetError as exc:
+        raise PlanError(str(exc)) from None
+    drop = {id(writing[n]) for n in repeated if n < len(writing)}
+    return [job for job in jobs if id(job) not in drop] if drop else jobs
 
 
 def _clean_large_job(job: Job, config: Config, opts: RunOptions, res: FileResult) -> FileResult:
@@ -168,23 +208,114 @@ def _clean_large_job(job: Job, config: Config, opts: RunOptions, res: FileResult
 
     from .large import clean_large_file
 
+    assert job.src is not None
     with contextlib.ExitStack() as stack:
         if opts.dry_run:
             dst = stack.enter_context(open(os.devnull, "wb"))
         elif job.dst is None:
             dst = sys.stdout.buffer  # runs in the main process: standard output is never sent to workers
         else:
-            job.dst.parent.mkdir(parents=True, exist_ok=True)
+            make_parent(job.dst)
             dst = job.dst
         big = clean_large_file(job.src, dst, config, encoding=opts.encoding, keep_decisions=opts.keep_decisions,
                                backup_suffix=opts.backup_suffix if job.dst == job.src else None)
-    res.warning, res.bytes_in, res.bytes_out = big.warning, big.bytes_in, big.bytes_out
+    res.warning, res.bytes_in, res.bytes_out = _join(res.warning, big.warning), big.bytes_in, big.bytes_out
     res.stats, res.notes = big.stats, tuple(big.notes)
+    res.gave_up = config.compiled().matcher.take_gave_up()
     if opts.keep_decisions:
         res.decisions = tuple(big.decisions)
     if job.dst is not None and not opts.dry_run:
         res.dst = str(job.dst)
     return res
+
+
+def _join(*warnings: str) -> str:
+    return "; ".join(w for w in warnings if w)
+
+
+def _check_target(job: Job, opts: RunOptions, res: FileResult) -> bool:
+    """Check a job's output before it is cleaned; True when it is to be skipped.
+
+    An existing output needs ``--force`` (a device or a named pipe is written to,
+    never replaced, and needs none); an in-place rewrite keeps an existing backup
+    and says so, and warns that other hard links keep the old text."""
+    assert job.dst is not None
+    if job.dst == job.src:
+        if opts.backup_suffix:
+            backup = backup_path(job.dst, opts.backup_suffix)
+            if backup.exists() or backup.is_symlink():
+                raise BackupExists(f"backup {display_name(backup)} exists and is kept; not rewritten")
+        try:
+            links = job.dst.stat().st_nlink
+        except OSError:
+            links = 1
+        if links > 1:
+            others = "the other link keeps" if links == 2 else f"the other {links - 1} links keep"
+            res.warning = _join(res.warning, f"has {links} hard links; rewritten as a new file, so {others} the old text")
+        return False
+    if is_stream(job.dst):
+        return False
+    if job.dst.exists() and opts.skip_existing:
+        res.skipped = True
+        return True
+    if job.dst.exists() and not opts.force:
+        raise InputError(f"{display_name(job.dst)} exists (use --force to overwrite or --skip-existing to keep it)")
+    return False
+
+
+def _read(job: Job, opts: RunOptions) -> bytes | None:
+    """The bytes of a job's input; None when it is a file to clean block by block from disk."""
+    import stat
+
+    from .large import is_large
+
+    if job.data is not None or job.src is None:
+        return job.data or b""
+    with open_input(job.src, pipe_ok=job.named) as fh:
+        st = os.fstat(fh.fileno())
+        if stat.S_ISREG(st.st_mode) and not (opts.keep_original or opts.keep_text) and is_large(st.st_size):
+            return None
+        try:
+            return fh.read()
+        except OSError as exc:
+            raise InputError((exc.strerror or str(exc)).rstrip(".")) from None
+        except MemoryError:
+            raise InputError("too large to read into memory") from None
+
+
+def learn_from_jobs(jobs: Sequence[Job], encoding: str | None = None) -> tuple[Any, list[Job]]:
+    """The first pass of ``--learn-repeats``: count lines across every readable input.
+
+    Returns the :class:`~newsclean.repeats.RepeatTables` learned and the jobs to
+    clean: an input that can be read only once (a named pipe) keeps its bytes in
+    its job. Inputs that cannot be read are left to the cleaning pass to report;
+    files too large to be pages are not counted.
+    """
+    import stat
+
+    from .large import is_large
+    from .repeats import RepeatLearner
+
+    learner = RepeatLearner()
+    out: list[Job] = []
+    for job in jobs:
+        data: bytes | None = None
+        try:
+            if job.data is not None or job.src is None:
+                data = job.data or b""
+            else:
+                with open_input(job.src, pipe_ok=job.named) as fh:
+                    st = os.fstat(fh.fileno())
+                    if not (stat.S_ISREG(st.st_mode) and is_large(st.st_size)):
+                        data = fh.read()
+                    if stat.S_ISFIFO(st.st_mode):
+                        job = Job(job.src, job.dst, job.label, data, job.named)
+            if data is not None:
+                learner.add(decode(data, encoding).text)
+        except (InputError, OSError, MemoryError):
+            pass  # the cleaning pass reports it
+        out.append(job)
+    return learner.tables(), out
 
 
 def clean_job(job: Job, config: Config, opts: RunOptions) -> FileResult:
@@ -198,38 +329,37 @@ def clean_job(job: Job, config: Config, opts: RunOptions) -> FileResult:
 def prepare_job(job: Job, config: Config, opts: RunOptions) -> tuple[FileResult, bytes | None]:
     """Clean one job, up to the output it should write (None: nothing to write); every
     failure becomes a FileResult with ``ok=False``. :func:`write_output` writes it."""
-    from .pipeline import run
+    from .large import clean_page
 
     res = FileResult(job.label, True)
     try:
-        if job.dst is not None and not opts.dry_run and job.dst != job.src:
-            if job.dst.exists() and opts.skip_existing:
-                res.skipped = True
-                return res, None
-            if job.dst.exists() and not opts.force:
-                raise InputError(f"{job.dst} exists (use --force to overwrite or --skip-existing to keep it)")
-        if job.src is not None and not (opts.keep_original or opts.keep_text) and _is_large(job.src):
+        if job.dst is not None and not opts.dry_run and _check_target(job, opts, res):
+            return res, None
+        data = _read(job, opts)
+        if data is None:
             return _clean_large_job(job, config, opts, res), None
-        data = (job.data or b"") if job.src is None else read_bytes(job.src)
         decoded = decode(data, opts.encoding)
-        res.warning = decoded.warning
+        res.warning = _join(decoded.warning, res.warning)
         res.bytes_in = len(data)
-        result = run(decoded.text, config, details=opts.keep_decisions)
-        out = encode(result.text)
+        text, res.stats, res.notes, decisions, res.layout = clean_page(decoded.text, config, opts.keep_decisions)
+        res.gave_up = config.compiled().matcher.take_gave_up()
+        out = encode(text)
         res.bytes_out = len(out)
-        res.stats = result.stats()
-        res.notes, res.layout = result.notes, result.layout
         if opts.keep_decisions:
-            res.decisions = result.decisions
+            res.decisions = decisions
         if opts.keep_original:
             res.original = decoded.text
         if job.dst is None or opts.keep_text:
-            res.text = result.text
+            res.text = text
         if job.dst is not None and not opts.dry_run:
             res.dst = str(job.dst)
             if job.dst == job.src and out == data:
                 return res, None  # unchanged: leave the file (and its timestamp) alone
             return res, out
+    except BrokenPipeError as exc:
+        if job.dst is None:
+            raise  # standard output was closed: the run ends (quietly)
+        _fail(res, job, exc)
     except Exception as exc:
         _fail(res, job, exc)
     return res, None
@@ -239,7 +369,7 @@ def write_output(res: FileResult, job: Job, output: bytes, opts: RunOptions) -> 
     """Write a job's output to its target, atomically; a failure is recorded in ``res``."""
     assert job.dst is not None
     try:
-        job.dst.parent.mkdir(parents=True, exist_ok=True)
+        make_parent(job.dst)
         write_atomic(job.dst, output, backup_suffix=opts.backup_suffix if job.dst == job.src else None)
     except Exception as exc:
         _fail(res, job, exc)
@@ -249,7 +379,7 @@ def _fail(res: FileResult, job: Job, exc: Exception) -> None:
     """Record ``exc`` as the failure of ``job``: a bug must not stop the batch either,
     and is reported with its type."""
     res.ok = False
-    if isinstance(exc, InputError):
+    if isinstance(exc, (InputError, OutputError)):
         res.error = str(exc)
     elif isinstance(exc, OSError):
         res.error = f"{exc.strerror or exc}" + (
@@ -379,14 +509,50 @@ def _on_worker_term(signum: int, frame: object) -> None:
         raise SystemExit(128 + signum)
 
 
-def _init_worker(stop: Any, init: Callable[..., None] | None, args: tuple[Any, ...]) -> None:
+# How often a worker checks that the main process is still there.
+PARENT_CHECK_SECONDS = 0.25
+# How long a worker whose main process is gone may take to finish the item it is writing.
+ORPHAN_GRACE_SECONDS = 10.0
+
+
+def _main_is_gone(main: int, parent: int) -> bool:
+    """Whether the main process ``main`` has ended (a worker's parent changes when its
+    parent dies; a process killed with SIGKILL cannot stop its workers itself)."""
+    if os.getppid() != parent:
+        return True
+    try:
+        os.kill(main, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:
+        pass  # it exists (signals are not ours to send)
+    return False
+
+
+def _watch_main(main: int, parent: int) -> None:
+    """In a worker, on a thread of its own: once the main process is gone, finish the item
+    being written (at most :data:`ORPHAN_GRACE_SECONDS`) and end this process."""
+    import time
+
+    while not _main_is_gone(main, parent):
+        time.sleep(PARENT_CHECK_SECONDS)
+    _WORKER["exit"] = 1  # worker_stopping() is now true: no new item is started
+    deadline = time.monotonic() + ORPHAN_GRACE_SECONDS
+    while _WORKER.get("busy") and time.monotonic() < deadline:
+        time.sleep(0.05)
+    os._exit(1)
+
+
+def _init_worker(stop: Any, main: int, init: Callable[..., None] | None, args: tuple[Any, ...]) -> None:
     import signal
+    import threading
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is handled by the main process
     signal.signal(signal.SIGTERM, _on_worker_term)
     _WORKER["stop"] = stop
     _WORKER["busy"] = False
     _WORKER["exit"] = 0
+    threading.Thread(target=_watch_main, args=(main, os.getppid()), name="newsclean-watch-main", daemon=True).start()
     if init is not None:
         init(*args)
 
@@ -458,7 +624,7 @@ class WorkerPool:
         from concurrent.futures import ProcessPoolExecutor
 
         return ProcessPoolExecutor(max_workers=self.workers, mp_context=self._ctx, initializer=_init_worker,
-                                   initargs=(self.stop_event, self._init, self._init_args))
+                                   initargs=(self.stop_event, os.getpid(), self._init, self._init_args))
 
     def _start(self, fn: Callable[[Any], Any], slot: _Slot) -> None:
         if self._restarts > self.MAX_RESTARTS:

@@ -8,8 +8,9 @@ from __future__ import annotations
 import os
 import sys
 from collections import Counter
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 import click
 
@@ -24,6 +25,13 @@ def _split_selectors(values: tuple[str, ...]) -> tuple[str, ...]:
     for v in values:
         out.extend(x.strip() for x in v.split(",") if x.strip())
     return tuple(out)
+
+
+def _mode(path: str) -> int:
+    try:
+        return os.stat(path).st_mode
+    except OSError:
+        return 0
 
 
 def _save_repeats(tables: Any, path: Path) -> None:
@@ -179,6 +187,17 @@ class _RuleCommand(ConfiguredCommand):
     config_keys = frozenset({"rules"})
 
 
+def _guarded(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Run a command under :func:`_run_guard`."""
+    import functools
+
+    @functools.wraps(fn)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        with _run_guard():
+            return fn(*args, **kwargs)
+    return run
+
+
 class DefaultGroup(click.Group):
     """``newsclean FILE…`` cleans; ``newsclean rules`` and ``newsclean rule CODE`` document."""
 
@@ -202,7 +221,8 @@ def main() -> None:
               "130 interrupted.")
 @click.argument("inputs", nargs=-1, metavar="[FILE|DIR|-]...")
 @click.version_option(__version__, "--version", prog_name="newsclean", message="%(prog)s %(version)s")
-@click.option("-o", "--output", type=click.Path(path_type=Path), help="Output file (one input) or directory (a tree or several inputs).")
+@click.option("-o", "--output", type=click.Path(), help="Output file (one input) or directory (a tree, several inputs, "
+              "or a name ending in /).")
 @click.option("--in-place", is_flag=True, help="Rewrite the input files atomically.")
 @click.option("--glob", "pattern", default="*.txt", show_default=True, help="Which files to take from a directory.")
 @rule_options
@@ -226,6 +246,10 @@ def main() -> None:
 @click.option("--on-error", type=click.Choice(["pass", "drop", "fail"]), default="pass", show_default=True,
               help="With --jsonl, what to do with a bad record (invalid JSON, missing or non-string field): "
                    "write it unchanged, leave it out, or stop.")
+@click.option("--explain-field", default=None, metavar="NAME",
+              help="With --jsonl --explain, the field that holds the decisions (default: newsclean).")
+@click.option("--max-record-mb", type=click.IntRange(min=1), default=None, metavar="N",
+              help="With --jsonl, the longest record cleaned, in MiB (default: 32); a longer one is reported and left out.")
 @click.option("--learn-repeats", is_flag=True,
               help="First count lines across all inputs; lines that recur in many documents are removed (NC951).")
 @click.option("--site-field", default=None, metavar="PATH",
@@ -236,15 +260,16 @@ def main() -> None:
               help="Remove the lines of a saved repeats file (from --save-repeats).")
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
 @config_options
-def clean_command(inputs: tuple[str, ...], output: Path | None, in_place: bool, pattern: str,
+@_guarded
+def clean_command(inputs: tuple[str, ...], output: Any, in_place: bool, pattern: str,
                   select: tuple[str, ...], ignore: tuple[str, ...], extend_select: tuple[str, ...],
                   rule_files: tuple[str, ...], drop: tuple[str, ...], drop_re: tuple[str, ...],
                   favor: str | None, explain: bool, layout: str, plain: bool, show_diff: bool,
                   show_stats: bool, encoding: str | None, force: bool, skip_existing: bool,
                   backup_suffix: str | None, workers: int | None, no_progress: bool, jsonl: bool,
-                  field_path: str, on_error: str, learn_repeats: bool, site_field: str | None,
-                  save_repeats: Path | None, repeats_file: Path | None, quiet: bool, output_format: str,
-                  explain_format: str) -> None:
+                  field_path: str, on_error: str, explain_field: str | None, max_record_mb: int | None,
+                  learn_repeats: bool, site_field: str | None, save_repeats: Path | None,
+                  repeats_file: Path | None, quiet: bool, output_format: str, explain_format: str) -> None:
     """Turn text scraped from news pages into clean article text.
 
     Cleans FILEs, DIRs (with -o or --in-place) or standard input (`-` or a
@@ -268,6 +293,8 @@ def clean_command(inputs: tuple[str, ...], output: Path | None, in_place: bool, 
       newsclean --jsonl crawl.jsonl.gz --field doc.body -o clean.jsonl.gz
       newsclean --jsonl crawl.jsonl --learn-repeats --site-field url --explain
     """
+    output_name, output = output, Path(output) if output is not None else None
+    output_is_dir = output_name is not None and str(output_name).endswith(("/", os.sep))
     if in_place and output is not None:
         raise click.UsageError("--in-place and -o/--output cannot be used together")
     if backup_suffix and not in_place:
@@ -283,8 +310,12 @@ def clean_command(inputs: tuple[str, ...], output: Path | None, in_place: bool, 
     if site_field is not None and not jsonl and not _from_file("site_field"):
         raise click.UsageError("--site-field goes with --jsonl")
     if not jsonl and ((field_path != "text" and not _from_file("field_path"))
-                      or (on_error != "pass" and not _from_file("on_error"))):
-        raise click.UsageError("--field and --on-error go with --jsonl")
+                      or (on_error != "pass" and not _from_file("on_error"))
+                      or (explain_field and not _from_file("explain_field"))
+                      or (max_record_mb and not _from_file("max_record_mb"))):
+        raise click.UsageError("--field, --on-error, --explain-field and --max-record-mb go with --jsonl")
+    if backup_suffix is not None:
+        _check_backup_suffix(backup_suffix)
     from .batch import default_workers
 
     n_workers = workers or default_workers()
@@ -313,10 +344,16 @@ def clean_command(inputs: tuple[str, ...], output: Path | None, in_place: bool, 
                          ("--backup", bool(backup_suffix)), ("--encoding", bool(encoding) and not _from_file("encoding"))):
             if on:
                 raise click.UsageError(f"{flag} does not go with --jsonl")
+        if output_is_dir:
+            raise click.UsageError(f"{output_name}: names a directory; --jsonl writes one file")
+        from .jsonl import EXPLAIN_FIELD, MAX_RECORD_BYTES
+
         code = _clean_jsonl(inputs, output, config, tables, field_path=field_path, on_error=on_error,
-                            explain=explain, site_field=site_field, learn=learn_repeats, save_repeats=save_repeats,
+                            explain=explain, explain_field=explain_field or EXPLAIN_FIELD,
+                            max_record_bytes=max_record_mb << 20 if max_record_mb else MAX_RECORD_BYTES,
+                            site_field=site_field, learn=learn_repeats, save_repeats=save_repeats,
                             force=force, workers=n_workers, progress_on=progress_on, quiet=quiet,
-                            show_stats=show_stats)
+                            show_stats=show_stats, other_inputs=_other_inputs(rule_files, repeats_file))
         sys.exit(code)
     if tables is not None:
         config = config.with_options(repeats=tables.for_site(""))
@@ -327,32 +364,122 @@ def clean_command(inputs: tuple[str, ...], output: Path | None, in_place: bool, 
                           output_format=output_format, explain_format=explain_format,
                           show_diff=show_diff, show_stats=show_stats, encoding=encoding, force=force,
                           skip_existing=skip_existing, backup_suffix=backup_suffix, workers=n_workers,
-                          progress_on=progress_on, quiet=quiet, learn=learn_repeats, save_repeats=save_repeats))
+                          progress_on=progress_on, quiet=quiet, learn=learn_repeats, save_repeats=save_repeats,
+                          output_is_dir=output_is_dir, other_inputs=_other_inputs(rule_files, repeats_file)))
+
+
+class _StdoutFailed(Exception):
+    """Standard output could not be written (a full disk, ``/dev/full``); one line, exit 1."""
+
+
+@contextmanager
+def _run_guard() -> Iterator[None]:
+    """How a run ends, whatever stops it: Ctrl-C or SIGTERM is one line and exit 130 (not
+    click's "Aborted!" or a bare 143); a closed pipe (``| head``) ends quietly with 0; a
+    standard output that cannot be written is one line and exit 1."""
+    import signal
+
+    def on_term(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    try:
+        old: Any = signal.signal(signal.SIGTERM, on_term)
+    except ValueError:  # not the main thread: leave signals alone
+        old = None
+    try:
+        yield
+    except KeyboardInterrupt:
+        sys.stderr.write("newsclean: interrupted\n")
+        sys.exit(EXIT_INTERRUPTED)
+    except BrokenPipeError:
+        _quiet_stdout()
+        sys.exit(EXIT_OK)
+    except _StdoutFailed as exc:
+        sys.stderr.write(f"newsclean: {exc}\n")
+        sys.exit(EXIT_FAILED)
+    finally:
+        if old is not None:
+            signal.signal(signal.SIGTERM, old)
+
+
+def _quiet_stdout() -> None:
+    """Point standard output at the null device, so that nothing more (not even the final
+    flush) fails on a closed pipe."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, AttributeError, ValueError):
+        pass
+
+
+def _stdout() -> Any:
+    """Standard output (binary), for results that go there; a usage error when it is closed."""
+    if sys.stdout is None:
+        raise click.UsageError("standard output is closed: give -o FILE (or -o DIR/)")
+    return sys.stdout.buffer
+
+
+def _emit(out: Any, data: bytes) -> None:
+    """Write results to standard output; a failure other than a closed pipe is :class:`_StdoutFailed`."""
+    try:
+        out.write(data)
+        out.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        raise _StdoutFailed(f"standard output: cannot write: {exc.strerror or exc}") from None
+
+
+def _writer(out: Any) -> Callable[[bytes], None]:
+    """``out.write``, where a failure other than a closed pipe is :class:`_StdoutFailed`."""
+    def write(data: bytes) -> None:
+        try:
+            out.write(data)
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            raise _StdoutFailed(f"standard output: cannot write: {exc.strerror or exc}") from None
+    return write
+
+
+def _check_backup_suffix(suffix: str) -> None:
+    """A --backup suffix must make a new name beside the file (no directory part)."""
+    if not suffix or "/" in suffix or os.sep in suffix or "\0" in suffix:
+        raise click.UsageError(f"--backup {suffix!r}: a suffix such as .orig (no slash), added to each file's name")
+
+
+def _other_inputs(rule_files: tuple[str, ...], repeats_file: Path | None) -> list[tuple[str, Path]]:
+    """The files a run reads besides its pages, which no output may overwrite."""
+    from .cli_settings import config_file_used
+
+    files = [(f"rule file {f}", Path(f)) for f in rule_files]
+    if repeats_file is not None:
+        files.append((f"repeats file {repeats_file}", repeats_file))
+    used = config_file_used(click.get_current_context())
+    if used is not None:
+        files.append((f"configuration file {used}", used))
+    return files
 
 
 def _job_sizes(jobs: list[Any]) -> dict[str, int]:
     sizes = {}
     for job in jobs:
         try:
-            sizes[job.label] = job.src.stat().st_size if job.src is not None else len(job.data or b"")
+            sizes[job.label] = job.src.stat().st_size if job.data is None and job.src is not None else len(job.data or b"")
         except OSError:
             sizes[job.label] = 0
     return sizes
 
 
 def _learn_from_jobs(jobs: list[Any], encoding: str | None, save_repeats: Path | None, quiet: bool):
-    """The first pass of --learn-repeats over files: count lines across every readable input."""
-    from .io import InputError, decode, read_bytes
-    from .repeats import RepeatLearner
+    """The first pass of --learn-repeats over files: the table learned, and the jobs to clean."""
+    from .batch import learn_from_jobs
 
-    learner = RepeatLearner()
-    for job in jobs:
-        try:
-            data = (job.data or b"") if job.src is None else read_bytes(job.src)
-            learner.add(decode(data, encoding).text)
-        except InputError:
-            continue  # the cleaning pass reports it
-    tables = learner.tables()
+    try:
+        tables, jobs = learn_from_jobs(jobs, encoding)
+    except KeyboardInterrupt:
+        sys.stderr.write("newsclean: interrupted while learning repeats; nothing written\n")
+        sys.exit(EXIT_INTERRUPTED)
     table = tables.for_site("")
     if save_repeats is not None:
         _save_repeats(tables, save_repeats)
@@ -363,13 +490,57 @@ def _learn_from_jobs(jobs: list[Any], encoding: str | None, save_repeats: Path |
 
             need = f" (in at least {THRESHOLDS.required(table.documents)} of {table.documents} documents)"
         sys.stderr.write(f"newsclean: learned {len(table or ())} repeated lines{need}\n")
-    return table
+    return table, jobs
+
+
+def _stdin(no_inputs: bool) -> Any:
+    """Standard input (binary); a usage error when it is closed, a device that never ends
+    (``< /dev/zero``), or a terminal with no input named."""
+    from .io import InputError, check_standard_input
+
+    stdin = sys.stdin.buffer if sys.stdin is not None else None
+    if stdin is None or (no_inputs and stdin.isatty()):
+        raise click.UsageError("no input: give FILE, DIR or - (or pipe text in); see --help")
+    try:
+        check_standard_input(stdin.fileno())
+    except (OSError, ValueError):
+        pass  # not a file descriptor (a test's in-memory stream): nothing to check
+    except InputError as exc:
+        raise click.UsageError(f"standard input {exc}") from None
+    return stdin
+
+
+def _read_stdin(no_inputs: bool) -> bytes:
+    """All of standard input (a page is held in memory; a file of any size is not)."""
+    from .io import STDIN_MAX_BYTES
+
+    stdin = _stdin(no_inputs)
+    pieces, size = [], 0
+    try:
+        while piece := stdin.read1(1 << 20):
+            pieces.append(piece)
+            size += len(piece)
+            if size > STDIN_MAX_BYTES:
+                raise MemoryError
+        return b"".join(pieces)
+    except MemoryError:
+        pieces.clear()
+        limit = f"{STDIN_MAX_BYTES >> 20} MiB" if STDIN_MAX_BYTES >= 1 << 20 else f"{STDIN_MAX_BYTES} bytes"
+        raise click.UsageError(f"standard input is over {limit}: save it to a file "
+                               "(files of any size are cleaned in bounded memory)") from None
+
+
+def _saved_table(save_repeats: Path | None) -> list[Any]:
+    from .targets import Written
+
+    return [Written(save_repeats, "", "--save-repeats file")] if save_repeats is not None else []
 
 
 def _clean_files(inputs: tuple[str, ...], output: Path | None, config: Any, *, in_place: bool, pattern: str,
                  explain: bool, output_format: str, explain_format: str, show_diff: bool, show_stats: bool, encoding: str | None, force: bool,
                  skip_existing: bool, backup_suffix: str | None, workers: int, progress_on: bool, quiet: bool,
-                 learn: bool, save_repeats: Path | None) -> int:
+                 learn: bool, save_repeats: Path | None, output_is_dir: bool = False,
+                 other_inputs: list[tuple[str, Path]] | None = None) -> int:
     import time
 
     from . import render
@@ -378,27 +549,27 @@ def _clean_files(inputs: tuple[str, ...], output: Path | None, config: Any, *, i
 
     stdin_bytes = None
     if not inputs or "-" in inputs:
-        stdin = sys.stdin.buffer
-        if not inputs and stdin.isatty():
-            raise click.UsageError("no input: give FILE, DIR or - (or pipe text in); see --help")
-        stdin_bytes = stdin.read()
+        stdin_bytes = _read_stdin(not inputs)
     try:
         jobs, results = plan(inputs, output, in_place=in_place, pattern=pattern, stdin_bytes=stdin_bytes,
-                             to_stdout=show_diff or output_format == "json")
+                             to_stdout=show_diff or output_format == "json", output_is_dir=output_is_dir,
+                             backup_suffix=backup_suffix, also_read=other_inputs or (),
+                             also_written=_saved_table(save_repeats))
     except PlanError as exc:
         raise click.UsageError(str(exc)) from None
     if learn:
-        config = config.with_options(repeats=_learn_from_jobs(jobs, encoding, save_repeats, quiet))
+        table, jobs = _learn_from_jobs(jobs, encoding, save_repeats, quiet)
+        config = config.with_options(repeats=table)
     opts = RunOptions(
         encoding=encoding, keep_original=show_diff, keep_decisions=explain, dry_run=show_diff,
         force=force or in_place, skip_existing=skip_existing, backup_suffix=backup_suffix,
         keep_text=show_diff or output_format == "json",
     )
     err = sys.stderr
-    out = sys.stdout.buffer
     err_color = render.use_color(err)
     # A batch writes files: it may run in workers, and shows progress and a summary.
     to_stdout = show_diff or any(job.dst is None for job in jobs)
+    out = _stdout() if to_stdout else None
     batch_mode = not to_stdout and (len(jobs) + len(results) > 1 or any(Path(i).is_dir() for i in inputs if i != "-"))
     progress = _no_progress()
     if batch_mode:
@@ -408,6 +579,7 @@ def _clean_files(inputs: tuple[str, ...], output: Path | None, config: Any, *, i
         progress = make_progress(err, progress_on, "cleaning", "files", len(jobs), sum(sizes.values()))
     totals: Counter[str] = Counter()
     counts = Counter()
+    warned: set[str] = set()
     for res in results:
         err.write(f"newsclean: {res.label}: {res.error}\n")
 
@@ -417,6 +589,7 @@ def _clean_files(inputs: tuple[str, ...], output: Path | None, config: Any, *, i
         counts["bytes_out"] += res.bytes_out
         if batch_mode:
             progress.advance(1, sizes.get(res.label, res.bytes_in) if progress_on else 0)
+        _warn_gave_up(res.gave_up, warned, quiet, lambda text: _print_above(progress, err, text))
         if not res.ok:
             counts["failed"] += 1
             _print_above(progress, err, f"newsclean: {res.label}: {res.error}\n")
@@ -428,8 +601,7 @@ def _clean_files(inputs: tuple[str, ...], output: Path | None, config: Any, *, i
         if res.warning and not quiet:
             _print_above(progress, err, f"newsclean: {res.label}: warning: {res.warning}\n")
         if output_format == "json":
-            out.write(_json_line(page_record(res.label, res, explain=explain)).encode("utf-8", "replace"))
-            out.flush()
+            _emit(out, _json_line(page_record(res.label, res, explain=explain)).encode("utf-8", "replace"))
             return
         if explain:
             if explain_format == "json":
@@ -437,11 +609,9 @@ def _clean_files(inputs: tuple[str, ...], output: Path | None, config: Any, *, i
             else:
                 render.explain(res.label, res.decisions, res.notes, err, err_color, res.layout)
         if show_diff:
-            out.write(render.diff(res.label, res.original, res.text, render.use_color(sys.stdout)).encode("utf-8", "replace"))
-            out.flush()
+            _emit(out, render.diff(res.label, res.original, res.text, render.use_color(sys.stdout)).encode("utf-8", "replace"))
         elif not res.dst:  # standard output
-            out.write(res.text.encode("utf-8", "replace"))
-            out.flush()
+            _emit(out, res.text.encode("utf-8", "replace"))
 
     t0 = time.monotonic()
     try:
@@ -476,6 +646,15 @@ def _json_line(record: dict[str, Any]) -> str:
     return json.dumps(record, ensure_ascii=False) + "\n"
 
 
+def _warn_gave_up(gave_up: dict[str, str], warned: set[str], quiet: bool, write: Callable[[str], None]) -> None:
+    """Warn once per run for each user rule that ran out of time."""
+    for code, warning in gave_up.items():
+        if code not in warned:
+            warned.add(code)
+            if not quiet:
+                write(f"newsclean: warning: {warning}\n")
+
+
 def _no_progress():
     from .progress import NoProgress
 
@@ -491,9 +670,33 @@ def _print_above(progress: Any, err: Any, text: str) -> None:
         err.write(text)
 
 
+def _check_jsonl_output(path: str, output: Path | None, save_repeats: Path | None,
+                        other_inputs: list[tuple[str, Path]], force: bool) -> bool:
+    """Plan a JSONL run's outputs: none may be an input or another output (a usage
+    error); an existing output file needs --force (False: it exists)."""
+    from .io import is_stream
+    from .targets import TargetError, Written, check
+
+    written = [Written(output, path, "output", Path(path) if path != "-" else None)] if output is not None else []
+    read = ([(path, Path(path))] if path != "-" else []) + other_inputs
+    try:
+        check(read, written + _saved_table(save_repeats))
+    except TargetError as exc:
+        raise click.UsageError(str(exc)) from None
+    if output is None or is_stream(output):
+        return True
+    if output.is_dir():
+        raise click.UsageError(f"{output}: is a directory; --jsonl writes one file")
+    if output.exists() and not force:
+        sys.stderr.write(f"newsclean: {output}: exists (use --force to overwrite)\n")
+        return False
+    return True
+
+
 def _clean_jsonl(inputs: tuple[str, ...], output: Path | None, config: Any, tables: Any, *, field_path: str,
-                 on_error: str, explain: bool, site_field: str | None, learn: bool, save_repeats: Path | None,
-                 force: bool, workers: int, progress_on: bool, quiet: bool, show_stats: bool) -> int:
+                 on_error: str, explain: bool, explain_field: str, max_record_bytes: int, site_field: str | None,
+                 learn: bool, save_repeats: Path | None, force: bool, workers: int, progress_on: bool, quiet: bool,
+                 show_stats: bool, other_inputs: list[tuple[str, Path]]) -> int:
     import time
 
     from . import jsonl, render
@@ -501,26 +704,23 @@ def _clean_jsonl(inputs: tuple[str, ...], output: Path | None, config: Any, tabl
     if len(inputs) > 1:
         raise click.UsageError("--jsonl takes one input (a file or -)")
     path = inputs[0] if inputs else "-"
-    if path == "-" and not inputs and sys.stdin.isatty():
-        raise click.UsageError("no input: give a JSONL file or - (or pipe records in); see --help")
+    if path == "-":
+        _stdin(not inputs)
     try:
-        opts = jsonl.JsonlOptions(field=field_path, explain=explain, on_error=on_error, site_field=site_field)
+        opts = jsonl.JsonlOptions(field=field_path, explain=explain, explain_field=explain_field, on_error=on_error,
+                                  site_field=site_field, max_record_bytes=max_record_bytes)
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
-    if output is not None:
-        if output.is_dir():
-            raise click.UsageError(f"{output}: is a directory; --jsonl writes one file")
-        if path != "-" and output.exists() and Path(path).exists() and output.resolve() == Path(path).resolve():
-            raise click.UsageError(f"{output}: output is the input file; choose another name")
-        if output.exists() and not force:
-            sys.stderr.write(f"newsclean: {output}: exists (use --force to overwrite)\n")
-            return EXIT_FAILED
+    if not _check_jsonl_output(path, output, save_repeats, other_inputs, force):
+        return EXIT_FAILED
     err = sys.stderr
     from .progress import make_progress, summary
 
     if learn:
-        if path == "-":
-            raise click.UsageError("--learn-repeats reads the dataset twice: give a file, not standard input")
+        import stat
+
+        if path == "-" or stat.S_ISFIFO(_mode(path)):
+            raise click.UsageError("--learn-repeats reads the dataset twice: give a file, not standard input or a pipe")
         try:
             size = Path(path).stat().st_size
         except OSError:
@@ -556,19 +756,21 @@ def _clean_jsonl(inputs: tuple[str, ...], output: Path | None, config: Any, tabl
             sink = jsonl.AtomicOutput(output)
             write = sink.write
         else:
-            stdout = sys.stdout.buffer
-            write = stdout.write
+            stdout = _stdout()
+            write = _writer(stdout)
     except jsonl.JsonlError as exc:
         source.close()
         err.write(f"newsclean: {exc}\n")
         return EXIT_FAILED
     progress = make_progress(err, progress_on, "cleaning", "records", None, source.size)
     label = source.label
+    warned: set[str] = set()
 
     def on_record_error(lineno: int, message: str) -> None:
         _print_above(progress, err, f"newsclean: {label}:{lineno}: {message}\n")
 
     def on_chunk(res: Any) -> None:
+        _warn_gave_up(res.gave_up, warned, quiet, lambda text: _print_above(progress, err, text))
         pos = source.position()
         progress.advance(res.records, 0 if pos is not None else res.bytes_in)
         if pos is not None:
@@ -598,12 +800,11 @@ def _clean_jsonl(inputs: tuple[str, ...], output: Path | None, config: Any, tabl
     if sink is not None and not outcome.interrupted:
         try:
             sink.commit()
-        except OSError as exc:
-            sink.abort()
-            err.write(f"newsclean: {output}: cannot write: {exc.strerror or exc}\n")
+        except jsonl.JsonlError as exc:
+            err.write(f"newsclean: {exc}\n")
             return EXIT_FAILED
     else:
-        sys.stdout.flush()
+        _emit(stdout, b"")
     catalog = config.compiled().catalog
     if not quiet and (output is not None or outcome.interrupted):
         bad = {"pass": "bad (written unchanged)", "drop": "bad (left out)", "fail": "bad"}[on_error]
@@ -728,8 +929,25 @@ def rule_command(ident: str, rule_files: tuple[str, ...]) -> None:
 
 
 
+def _open_standard_streams() -> None:
+    """Give a closed standard stream (``>&-``) the null device, so that no file the run opens
+    takes its number; standard output stays marked closed (``sys.stdout`` is None) and is
+    refused where results would go there, and a closed standard error swallows messages."""
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:
+            try:
+                os.open(os.devnull, os.O_RDWR)  # takes the lowest free number: this one
+            except OSError:
+                pass
+    if sys.stderr is None:
+        sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - for the life of the process
+
+
 def entry() -> None:
     """Console entry point: a closed pipe or Ctrl-C ends quietly, never with a traceback."""
+    _open_standard_streams()
     try:
         main(prog_name="newsclean")
     except KeyboardInterrupt:

@@ -10,6 +10,7 @@ on the command line. It remembers where each setting came from, for
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, Callable
 
 import click
@@ -101,6 +102,12 @@ def apply_config_file(ctx: click.Context, keys: frozenset[str] | None = None) ->
         except click.BadParameter as exc:
             raise click.UsageError(f"{found.path}: key {key!r}: {exc.message}") from None
         sources[param.name] = str(found.path)
+
+
+def config_file_used(ctx: click.Context) -> Path | None:
+    """The configuration file whose settings apply (None: none found, or --isolated)."""
+    found = ctx.meta.get(_META, {}).get("file")
+    return found.path if found is not None else None
 
 
 def from_config_file(ctx: click.Context, name: str) -> bool:

@@ -45,15 +45,39 @@ class Config:
     def __post_init__(self) -> None:
         if self.layout not in CHOICES:
             raise ValueError(f"layout must be one of {', '.join(CHOICES)}, not {self.layout!r}")
+        for key in _LISTS:
+            value = getattr(self, key)
+            if isinstance(value, (str, bytes)) or not isinstance(value, (list, tuple, set, frozenset)) \
+                    or not all(isinstance(x, str) for x in value):
+                raise TypeError(_list_expected(key, value))
+            if not isinstance(value, tuple):
+                object.__setattr__(self, key, tuple(value))  # frozen: a list given is kept as a tuple
+        if not isinstance(self.settings, Settings):
+            raise TypeError(f"settings must be a newsclean.Settings, not {type(self.settings).__name__}")
+        if self.repeats is not None and not isinstance(self.repeats, RepeatTable):
+            raise TypeError(f"repeats must be a newsclean.repeats.RepeatTable or None, not {type(self.repeats).__name__}")
 
     def with_options(self, **overrides: Any) -> "Config":
-        """A copy with some fields replaced; settings fields may be given by name too."""
+        """A copy with some fields replaced; settings fields may be given by name too.
+
+        ``select``, ``ignore``, ``extend_select``, ``rule_files``, ``drop`` and
+        ``drop_re`` take a list (or tuple) of strings, ``ignore=["NC3"]``; a single
+        string is a ``TypeError`` (it would be read as a list of its characters), as
+        is an unknown option.
+        """
         setting_names = set(Settings.__dataclass_fields__)
-        own = {k: v for k, v in overrides.items() if k not in setting_names}
+        known = setting_names | set(Config.__dataclass_fields__)
+        unknown = sorted(set(overrides) - known)
+        if unknown:
+            raise TypeError(f"unknown option {unknown[0]!r}; options: {', '.join(sorted(known))}")
+        own = {k: v for k, v in overrides.items() if k not in setting_names and not (k in _LISTS and v is None)}
         sets = {k: v for k, v in overrides.items() if k in setting_names}
-        for key in ("select", "ignore", "extend_select", "rule_files", "drop", "drop_re"):
-            if key in own and own[key] is not None:
-                own[key] = tuple(str(x) for x in own[key])
+        for key in _LISTS:
+            if key in own:
+                value = own[key]
+                if isinstance(value, (str, bytes)) or not isinstance(value, (list, tuple, set, frozenset)):
+                    raise TypeError(_list_expected(key, value))
+                own[key] = tuple(str(x) if isinstance(x, Path) else x for x in value)
         cfg = replace(self, **own) if own else self
         if sets:
             cfg = replace(cfg, settings=replace(cfg.settings, **sets))
@@ -62,6 +86,14 @@ class Config:
     def compiled(self) -> "CompiledConfig":
         """The catalog, enabled rules and matcher for this config (built once, then cached)."""
         return _compile(self.select, self.ignore, self.extend_select, self.rule_files, self.drop, self.drop_re)
+
+
+_LISTS = ("select", "ignore", "extend_select", "rule_files", "drop", "drop_re")
+
+
+def _list_expected(key: str, value: Any) -> str:
+    example = {"rule_files": '["my-site.toml"]'}.get(key, '["NC3", "comments"]')
+    return f"{key} expects a list of strings, like {key}={example}, not {type(value).__name__} {value!r:.60}"
 
 
 @dataclass(frozen=True)

@@ -69,6 +69,8 @@ KEYS: dict[str, Key] = {
     "field": Key("string"),
     "on-error": Key("string"),
     "site-field": Key("string"),
+    "explain-field": Key("string"),
+    "max-record-mb": Key("integer"),
 }
 
 # Options that only make sense for one run, so a file may not hold them.
@@ -127,9 +129,13 @@ def _toml() -> Any:
 def _read_table(path: Path) -> dict[str, Any] | None:
     """The newsclean table of a file: the whole of a ``newsclean.toml``, the
     ``[tool.newsclean]`` table of a ``pyproject.toml`` (None when it has none)."""
+    from .io import InputError, open_input
+
     try:
-        with open(path, "rb") as fh:
+        with open_input(path) as fh:  # as every input: no device, no pipe without a writer
             raw = fh.read(MAX_CONFIG_BYTES + 1)
+    except InputError as exc:
+        raise ConfigFileError(f"{path}: cannot read configuration file: {str(exc).removesuffix('; skipped')}") from None
     except OSError as exc:
         raise ConfigFileError(f"{path}: cannot read configuration file: {exc.strerror or exc}") from None
     if len(raw) > MAX_CONFIG_BYTES:

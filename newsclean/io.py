@@ -17,13 +17,14 @@ from __future__ import annotations
 
 import codecs
 import errno
+import io
 import os
 import re
 import stat
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Iterator
+from typing import Any, BinaryIO, Iterable, Iterator
 
 _SNIFF = 8192
 _BOMS = (
@@ -39,10 +40,18 @@ _CONTROL = bytes(b for b in range(32) if b not in (9, 10, 11, 12, 13, 27))
 _BINARY_CONTROL_SHARE = 0.10
 
 READ_CHUNK = 1 << 20
-# Files larger than this are cleaned block by block (see newsclean.large).
-LARGE_FILE_BYTES = 64 << 20
-# The size, in characters, of the blocks a huge file is cut into.
+# Files larger than this are cleaned block by block, read from disk twice rather than
+# held in memory (see newsclean.large).
+LARGE_FILE_BYTES = 16 << 20
+# A text longer than this, or of more lines than BLOCK_LINES, is not one news page: it is
+# cleaned in blocks of this size, so memory stays within a small factor of the input.
 BLOCK_CHARS = 4 << 20
+# ... and at most this many lines (each line costs memory and time of its own).
+BLOCK_LINES = 50_000
+# Standard input is held in memory (it cannot be read twice, as a large file is): at most this much.
+STDIN_MAX_BYTES = 1 << 30
+# How long a named pipe given as an input may go without a writer before it is skipped.
+FIFO_WAIT_SECONDS = 1.0
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 # A line break followed by one or more blank (white-space only) lines.
@@ -165,6 +174,19 @@ def _open_error(exc: OSError, path: Path) -> InputError:
     return InputError((exc.strerror or str(exc)).rstrip("."))
 
 
+def _refuse_special(mode: int, pipe_ok: bool) -> None:
+    """Refuse what is not a regular file (or, with ``pipe_ok``, a named pipe): a read
+    from a device or a socket could run forever."""
+    if stat.S_ISDIR(mode):
+        raise InputError("is a directory (give -o OUTDIR or --in-place to clean a tree)")
+    if stat.S_ISREG(mode) or (pipe_ok and stat.S_ISFIFO(mode)):
+        return
+    if stat.S_ISFIFO(mode):
+        raise InputError("is a named pipe, not a regular file; skipped (pipes are read only when named as inputs)")
+    kind = "a socket" if stat.S_ISSOCK(mode) else "a device"
+    raise InputError(f"is {kind}, not a regular file; skipped")
+
+
 def _check_regular(path: Path, *, pipe_ok: bool = False) -> int:
     """The size of ``path``, a regular file (or, with ``pipe_ok``, a named pipe such as
     ``<(command)``); devices and sockets are refused, so a read never runs forever."""
@@ -172,24 +194,131 @@ def _check_regular(path: Path, *, pipe_ok: bool = False) -> int:
         st = path.stat()
     except OSError as exc:
         raise _open_error(exc, path) from None
-    if stat.S_ISDIR(st.st_mode):
-        raise InputError("is a directory (give -o OUTDIR or --in-place to clean a tree)")
-    if not (stat.S_ISREG(st.st_mode) or (pipe_ok and stat.S_ISFIFO(st.st_mode))):
-        kind = "a named pipe" if stat.S_ISFIFO(st.st_mode) else "a socket" if stat.S_ISSOCK(st.st_mode) else "a device"
-        raise InputError(f"is {kind}, not a regular file; skipped")
+    _refuse_special(st.st_mode, pipe_ok)
     return st.st_size
 
 
-def read_bytes(path: Path) -> bytes:
-    """The bytes of one file (or named pipe); every failure is an :class:`InputError`."""
+class _Prefixed(io.RawIOBase):
+    """A pipe's file descriptor, after bytes already taken from it."""
+
+    def __init__(self, head: bytes, fd: int) -> None:
+        self._head = head
+        self._file = os.fdopen(fd, "rb", buffering=0)
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buf: Any) -> int:
+        if self._head:
+            n = min(len(buf), len(self._head))
+            buf[:n] = self._head[:n]
+            self._head = self._head[n:]
+            return n
+        return self._file.readinto(buf) or 0
+
+    def fileno(self) -> int:
+        return self._file.fileno()
+
+    def close(self) -> None:
+        self._file.close()
+        super().close()
+
+
+def _await_writer(fd: int, path: Path) -> bytes:
+    """Wait (at most :data:`FIFO_WAIT_SECONDS`) until a named pipe has a writer, or had one.
+
+    ``fd`` is open without blocking: a read then gives bytes (a writer wrote), EAGAIN
+    (a writer is there, nothing written yet) or nothing (no writer now: none came
+    yet, or it came and went). Returns the bytes a read took."""
+    import select
+    import time
+
+    deadline = time.monotonic() + FIFO_WAIT_SECONDS
+    poller = select.poll() if hasattr(select, "poll") else None
+    if poller is not None:
+        poller.register(fd, select.POLLIN)
+    while True:
+        try:
+            data = os.read(fd, 1 << 16)
+        except BlockingIOError:
+            return b""
+        except OSError as exc:
+            raise _open_error(exc, path) from None
+        if data:
+            return data
+        left = deadline - time.monotonic()
+        # POLLHUP: a writer came and went (an empty pipe); no event: still no writer
+        events = poller.poll(min(20, max(0, left * 1000))) if poller is not None else \
+            select.select([fd], [], [], min(0.02, max(0, left)))[0]
+        if events and (poller is None or any(ev & select.POLLHUP for _, ev in events)):
+            try:
+                return os.read(fd, 1 << 16)
+            except BlockingIOError:
+                return b""
+        if left <= 0:
+            raise InputError(f"named pipe with no writer (waited {FIFO_WAIT_SECONDS:g} s); skipped")
+
+
+def open_input(path: str | os.PathLike[str], *, pipe_ok: bool = True) -> BinaryIO:
+    """Open a file to read its bytes: the one way every input, rule file and table is opened.
+
+    Directories, devices and sockets are refused before they are opened (a read
+    from ``/dev/zero`` never ends); a named pipe (``<(command)``) is read when
+    ``pipe_ok``, once a writer is there (one that never comes is an error after
+    :data:`FIFO_WAIT_SECONDS`, not a hang). Every failure is an :class:`InputError`.
+    """
     path = Path(path)
-    _check_regular(path, pipe_ok=True)
+    _check_regular(path, pipe_ok=pipe_ok)
     try:
-        return path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0))
     except OSError as exc:
         raise _open_error(exc, path) from None
-    except MemoryError:
-        raise InputError("too large to read into memory") from None
+    try:
+        mode = os.fstat(fd).st_mode
+        _refuse_special(mode, pipe_ok)  # it may have been replaced since it was checked
+        head = _await_writer(fd, path) if stat.S_ISFIFO(mode) else b""
+        os.set_blocking(fd, True)
+    except BaseException:
+        os.close(fd)
+        raise
+    if stat.S_ISFIFO(mode):
+        return io.BufferedReader(_Prefixed(head, fd))
+    return os.fdopen(fd, "rb")
+
+
+def check_standard_input(fd: int) -> None:
+    """Refuse a device as standard input (``< /dev/zero`` never ends); a terminal and the null
+    device are fine, as are files, pipes and sockets."""
+    try:
+        st = os.fstat(fd)
+    except OSError:
+        return
+    if not (stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode)) or os.isatty(fd):
+        return
+    try:
+        null = os.stat(os.devnull)
+    except OSError:
+        null = None
+    if null is not None and stat.S_ISCHR(st.st_mode) and st.st_rdev == null.st_rdev:
+        return
+    raise InputError("is a device, not a regular file; give a file or a pipe")
+
+
+def read_bytes(path: str | os.PathLike[str], *, pipe_ok: bool = True, limit: int | None = None) -> bytes:
+    """The bytes of one file (or named pipe); every failure is an :class:`InputError`.
+
+    With ``limit``, a file of more bytes is refused (only ``limit + 1`` are read)."""
+    path = Path(path)
+    with open_input(path, pipe_ok=pipe_ok) as fh:
+        try:
+            data = fh.read() if limit is None else fh.read(limit + 1)
+        except OSError as exc:
+            raise _open_error(exc, path) from None
+        except MemoryError:
+            raise InputError("too large to read into memory") from None
+    if limit is not None and len(data) > limit:
+        raise InputError(f"too large (over {limit} bytes)")
+    return data
 
 
 def file_size(path: Path) -> int:
@@ -237,7 +366,7 @@ class Sniffed:
 
 def _chunks(path: Path, size: int = READ_CHUNK) -> Iterator[bytes]:
     try:
-        with open(path, "rb") as fh:
+        with open_input(path, pipe_ok=False) as fh:
             while True:
                 chunk = fh.read(size)
                 if not chunk:
@@ -372,18 +501,44 @@ def _cut(buf: str, max_chars: int) -> tuple[int, int]:
     return last + 1, last + 1
 
 
-def iter_blocks(path: Path, max_chars: int = BLOCK_CHARS, encoding: str | None = None) -> Iterator[Block]:
-    """Cut a file into blocks of at most about ``max_chars`` characters, at blank lines where possible.
+def _line_limit(buf: str, max_chars: int, max_lines: int) -> int:
+    """How many characters of ``buf`` the next block may take: ``max_chars``, or less
+    where the first ``max_lines`` lines of ``buf`` end sooner (short lines cost memory
+    and time per line, not per character)."""
+    window = buf[:max_chars]
+    if count_breaks(window) <= max_lines:
+        return max_chars
+    for n, m in enumerate(_NEWLINE.finditer(window), 1):
+        if n == max_lines:
+            return m.end()
+    return max_chars  # pragma: no cover - counted above
+
+
+def iter_blocks(path: Path, max_chars: int = BLOCK_CHARS, encoding: str | None = None,
+                max_lines: int = BLOCK_LINES) -> Iterator[Block]:
+    """Cut a file into blocks of at most about ``max_chars`` characters and ``max_lines``
+    lines, at blank lines where possible.
 
     Memory stays bounded by a few blocks, whatever the size of the file or of
     its lines. ``encoding`` is the file's (see :func:`sniff_file`).
     """
     enc = encoding or sniff_file(Path(path)).encoding
+    return blocks_of(iter_text(Path(path), enc), max_chars, max_lines)
+
+
+def text_pieces(text: str, size: int = READ_CHUNK) -> Iterator[str]:
+    """A text in pieces of ``size`` characters (to cut a text in memory into blocks)."""
+    for i in range(0, len(text), size):
+        yield text[i:i + size]
+
+
+def blocks_of(pieces: Iterable[str], max_chars: int = BLOCK_CHARS, max_lines: int = BLOCK_LINES) -> Iterator[Block]:
+    """Cut a text, given in pieces, into :class:`Block` s (see :func:`iter_blocks`)."""
     buf = ""
     line = 1
     long_line = False
     held = ""  # a trailing "\r" waits for the next piece: it may be half of "\r\n"
-    for piece in iter_text(Path(path), enc):
+    for piece in pieces:
         buf += held + piece
         held = ""
         if buf.endswith("\r"):
@@ -402,9 +557,10 @@ def iter_blocks(path: Path, max_chars: int = BLOCK_CHARS, encoding: str | None =
                 line += 1
                 long_line = False
                 continue
-            if len(buf) < max_chars:
+            limit = _line_limit(buf, max_chars, max_lines)
+            if len(buf) < max_chars and limit == max_chars:
                 break
-            end, nxt = _cut(buf, max_chars)
+            end, nxt = _cut(buf, limit)
             if end == 0:
                 long_line = True
                 continue
@@ -423,25 +579,57 @@ def iter_blocks(path: Path, max_chars: int = BLOCK_CHARS, encoding: str | None =
 # --- Writing -------------------------------------------------------------------
 
 
+class OutputError(Exception):
+    """An output that cannot be written where asked; ``str()`` is one line naming it."""
+
+
+class BackupExists(OutputError):
+    """``--backup`` would overwrite an existing file: the original is left as it is."""
+
+
+def backup_path(path: Path, suffix: str) -> Path:
+    """Where ``--backup SUFFIX`` keeps the original of ``path``: beside the name given."""
+    return path.with_name(path.name + suffix)
+
+
 def _backup(path: Path, backup: Path) -> None:
-    """Keep the original next to the new file (a hard link, or a copy where links fail)."""
+    """Keep the original as ``backup`` (a hard link, or a copy where links fail); an
+    existing file there is never replaced (:class:`BackupExists`)."""
     import shutil
 
-    if backup.exists() or backup.is_symlink():
-        backup.unlink()
     try:
         os.link(path, backup)
+        return
+    except FileExistsError:
+        raise BackupExists(f"backup {display_name(backup)} exists and is kept; not rewritten") from None
     except OSError:
-        shutil.copy2(path, backup)
+        pass
+    try:
+        fd = _create(backup)
+    except FileExistsError:
+        raise BackupExists(f"backup {display_name(backup)} exists and is kept; not rewritten") from None
+    try:
+        with os.fdopen(fd, "wb") as out, open(path, "rb") as src:
+            shutil.copyfileobj(src, out)
+        shutil.copystat(path, backup)
+    except BaseException:
+        os.unlink(backup)
+        raise
 
 
 class Discard(Exception):
     """Raise inside :func:`atomic_writer` to drop the new content and leave the target alone."""
 
 
+def _short_name(name: str, limit: int = 200) -> str:
+    """``name`` cut to at most ``limit`` bytes (names are limited in bytes, not characters)."""
+    raw = os.fsencode(name)
+    return name if len(raw) <= limit else os.fsdecode(raw[:limit])
+
+
 def _temporary_name(path: Path) -> Path:
     """A fresh name for the temporary file beside ``path`` (hidden, marked as ours)."""
-    return path.with_name(f".{path.name[:200]}.{os.urandom(6).hex()}.newsclean-tmp")
+    return path.with_name(f".{_short_name(path.name)}.{os.urandom(6).hex()}.newsclean-tmp")
 
 
 def _create(tmp: Path) -> int:
@@ -449,32 +637,122 @@ def _create(tmp: Path) -> int:
     return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
 
 
+def is_stream(path: Path) -> bool:
+    """Whether ``path`` is a character device or a named pipe (following links): an output
+    there is written to as a stream, never replaced, and needs no ``--force``."""
+    try:
+        mode = os.stat(path).st_mode
+    except (OSError, ValueError):
+        return False
+    return stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)
+
+
+def make_parent(path: Path) -> None:
+    """Create the directories ``path`` goes in; a file in the way is an :class:`OutputError`."""
+    parent = path.parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        up = parent
+        while not (up.exists() or up.is_symlink()) and up != up.parent:
+            up = up.parent
+        raise OutputError(f"cannot create {display_name(path)}: {display_name(up)} is not a directory") from None
+
+
+@contextmanager
+def _stream_writer(path: Path, mode: int) -> Iterator[BinaryIO]:
+    """Write to a character device or a named pipe in place (a pipe needs a reader)."""
+    import time
+
+    flags = os.O_WRONLY | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
+    if stat.S_ISFIFO(mode):
+        flags |= os.O_NONBLOCK  # fails at once (ENXIO) while the pipe has no reader
+    deadline = time.monotonic() + FIFO_WAIT_SECONDS
+    while True:
+        try:
+            fd = os.open(path, flags)
+            break
+        except OSError as exc:
+            if exc.errno != errno.ENXIO:
+                raise OSError(exc.errno, exc.strerror, str(path)) from None
+            if time.monotonic() > deadline:
+                raise OutputError(f"{display_name(path)}: named pipe with no reader "
+                                  f"(waited {FIFO_WAIT_SECONDS:g} s); nothing written") from None
+            time.sleep(0.02)
+    os.set_blocking(fd, True)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            try:
+                yield fh
+            except Discard:
+                return
+    except OSError as exc:
+        if exc.errno is not None and not exc.filename:
+            raise OSError(exc.errno, exc.strerror, str(path)) from None
+        raise
+
+
+def _keep_owner(tmp: Path, st: os.stat_result) -> None:
+    """Give ``tmp`` the owner and group of the file it replaces, where this process may."""
+    if not hasattr(os, "chown"):  # pragma: no cover - not POSIX
+        return
+    for uid, gid in ((st.st_uid, st.st_gid), (-1, st.st_gid)):
+        try:
+            os.chown(tmp, uid, gid)
+            return
+        except OSError:
+            continue
+
+
 @contextmanager
 def atomic_writer(path: Path, *, backup_suffix: str | None = None) -> Iterator[BinaryIO]:
     """A binary file that replaces ``path`` atomically when the ``with`` block ends.
 
     The data goes to a temporary file in the same directory, is flushed and
-    fsynced, gets the original's permissions and is renamed over ``path``
-    (after keeping the original as ``path + backup_suffix``, if asked). If the
-    block raises (a full disk, Ctrl-C, :class:`Discard`), the temporary file is
+    fsynced, gets the original's permissions, owner and group (where this process
+    may set them) and is renamed over ``path`` (after keeping the original as
+    ``path + backup_suffix``, if asked; an existing backup is never replaced). If
+    the block raises (a full disk, Ctrl-C, :class:`Discard`), the temporary file is
     removed and ``path`` is untouched; errors name ``path``.
+
+    A symbolic link is followed: its target is replaced and the link stays. A
+    character device or a named pipe (``/dev/null``) is written to as a stream,
+    never replaced; a directory, a block device or a socket is refused.
     """
     path = Path(path)
-    parent = path.parent if str(path.parent) else Path(".")
     try:
-        mode = stat.S_IMODE(path.stat().st_mode)
-        existed = True
+        st: os.stat_result | None = os.stat(path)
     except FileNotFoundError:
+        st = None
+    except OSError as exc:
+        raise OSError(exc.errno, exc.strerror, str(path)) from None
+    if st is not None and (stat.S_ISCHR(st.st_mode) or stat.S_ISFIFO(st.st_mode)):
+        with _stream_writer(path, st.st_mode) as fh:
+            yield fh
+        return
+    if st is not None and stat.S_ISDIR(st.st_mode):
+        raise IsADirectoryError(errno.EISDIR, "Is a directory", str(path))
+    if st is not None and not stat.S_ISREG(st.st_mode):
+        kind = "a socket" if stat.S_ISSOCK(st.st_mode) else "a block device"
+        raise OutputError(f"{display_name(path)}: is {kind}; not written")
+    target = Path(os.path.realpath(path)) if path.is_symlink() else path
+    parent = target.parent if str(target.parent) else Path(".")
+    if not parent.is_dir():
+        via = f" (the link leads to {display_name(target)})" if target != path else ""
+        why = "is not a directory" if parent.exists() else "does not exist"
+        raise OutputError(f"{display_name(path)}: cannot write: {display_name(parent)} {why}{via}")
+    if st is not None:
+        mode = stat.S_IMODE(st.st_mode)
+    else:
         umask = os.umask(0)
         os.umask(umask)
         mode = 0o666 & ~umask
-        existed = False
     # The temporary file is named before it is made: wherever Ctrl-C or SIGTERM raise
     # (between any two steps), the handler below knows what to remove.
     tmp: Path | None = None
     try:
         for _ in range(100):
-            tmp = _temporary_name(parent / path.name)
+            tmp = _temporary_name(parent / target.name)
             try:
                 fd = _create(tmp)
                 break
@@ -490,10 +768,12 @@ def atomic_writer(path: Path, *, backup_suffix: str | None = None) -> Iterator[B
                 raise
             fh.flush()
             os.fsync(fh.fileno())
-        os.chmod(tmp, mode)
-        if backup_suffix and existed:
-            _backup(path, path.with_name(path.name + backup_suffix))
-        os.replace(tmp, path)
+        if st is not None and (st.st_uid != os.geteuid() or st.st_gid != os.getegid()):
+            _keep_owner(tmp, st)
+        os.chmod(tmp, mode)  # after chown, which may clear set-id bits
+        if backup_suffix and st is not None:
+            _backup(target, backup_path(path, backup_suffix))
+        os.replace(tmp, target)
     except BaseException as exc:
         if tmp is not None:
             try:
@@ -502,8 +782,8 @@ def atomic_writer(path: Path, *, backup_suffix: str | None = None) -> Iterator[B
                 pass
         if isinstance(exc, Discard):
             return
-        if isinstance(exc, OSError) and exc.errno is not None and not exc.filename:
-            raise OSError(exc.errno, exc.strerror, str(path)) from None
+        if isinstance(exc, OSError) and exc.errno is not None and (not exc.filename or exc.filename == str(tmp)):
+            raise OSError(exc.errno, exc.strerror, str(path)) from None  # name the target, not our temporary file
         raise
     try:  # make the rename itself durable
         dfd = os.open(parent, os.O_RDONLY)

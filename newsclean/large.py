@@ -22,14 +22,19 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Iterable
 
 from .config import Config
-from .io import BLOCK_CHARS, LARGE_FILE_BYTES, Discard, atomic_writer, encode, iter_blocks, sniff_file
+from .io import (
+    BLOCK_CHARS, BLOCK_LINES, LARGE_FILE_BYTES, Block, Discard, atomic_writer, blocks_of, count_breaks, encode, iter_blocks,
+    sniff_file, text_pieces,
+)
+from .layout import Layout
 from .model import Decision
 from .pipeline import split_lines
 
-__all__ = ["LARGE_FILE_BYTES", "BLOCK_CHARS", "LargeResult", "clean_large_file", "is_large"]
+__all__ = ["LARGE_FILE_BYTES", "BLOCK_CHARS", "BLOCK_LINES", "LargeResult", "clean_large_file", "clean_large_text",
+           "clean_page", "is_large", "needs_blocks"]
 
 _FIRST_BREAK = re.compile(r"\r\n|\r|\n")
 
@@ -137,6 +142,73 @@ class _Writer:
             self.pending_ws = ""
 
 
+def _clean_blocks(blocks: Iterable[Block], out: BinaryIO, cfg: Config, res: LargeResult,
+                  keep_decisions: bool) -> _Writer:
+    """Clean ``blocks`` one by one into ``out``, adding up what they did in ``res``."""
+    from .pipeline import run as clean_block
+
+    w = _Writer(out)
+    for block in blocks:
+        res.blocks += 1
+        if not w.newline:  # the file's first line break decides, as for a page
+            m = _FIRST_BREAK.search(block.text)
+            if m is not None:
+                w.newline = "\r\n" if m.group() == "\r\n" else "\n"
+            elif block.kind == "page" or block.ends_line:
+                w.newline = "\n"
+        if block.kind == "long-line":
+            w.long_piece(block.text, block.ends_line)
+            if block.ends_line:
+                res.lines_in += 1
+            continue
+        result = clean_block(block.text, cfg, details=keep_decisions)
+        res.lines_in += result.lines_in
+        res.stats.update(result.stats())
+        offset = block.first_line - 1
+        res.notes.extend(f"lines from {block.first_line}: {n}" if offset else n for n in result.notes)
+        if keep_decisions:
+            res.decisions.extend(d.shifted(offset) for d in result.decisions)
+        lines, _ = split_lines(block.text)
+        w.page(lines, result.removed_linenos, result.text, result.newline)
+        del lines
+        w.blank_lines(block.blank_lines_after)
+        res.lines_in += block.blank_lines_after
+    res.bytes_out = w.bytes_out
+    res.newline = w.newline or "\n"
+    return w
+
+
+def needs_blocks(text: str) -> bool:
+    """Whether a text is too long to be one page (:data:`BLOCK_CHARS` characters or
+    :data:`BLOCK_LINES` lines): it is then cleaned block by block."""
+    return len(text) > BLOCK_CHARS or count_breaks(text) > BLOCK_LINES
+
+
+def clean_large_text(text: str, config: Config | None = None, *, keep_decisions: bool = False,
+                     max_chars: int = BLOCK_CHARS, max_lines: int = BLOCK_LINES) -> tuple[str, LargeResult]:
+    """Clean a text held in memory block by block, as :func:`clean_large_file` cleans a file:
+    the cleaned text and what was done. Memory stays within a small factor of the text."""
+    import io as _io
+
+    res = LargeResult(encoding="utf-8", bytes_in=len(text))
+    buf = _io.BytesIO()
+    _clean_blocks(blocks_of(text_pieces(text), max_chars, max_lines), buf, config or Config(), res, keep_decisions)
+    return buf.getvalue().decode("utf-8"), res
+
+
+def clean_page(text: str, config: Config, details: bool) -> tuple[str, Counter[str], tuple[str, ...],
+                                                                 tuple[Decision, ...], Layout | None]:
+    """Clean one text: (cleaned text, counts by rule, notes, decisions, layout). A text too
+    long to be one page (:func:`needs_blocks`) is cleaned block by block (layout None)."""
+    from .pipeline import run
+
+    if needs_blocks(text):
+        cleaned, big = clean_large_text(text, config, keep_decisions=details)
+        return cleaned, big.stats, tuple(big.notes), tuple(big.decisions), None
+    result = run(text, config, details=details)
+    return result.text, result.stats(), result.notes, result.decisions, result.layout
+
+
 def clean_large_file(
     src: str | Path,
     dst: str | Path | BinaryIO,
@@ -146,6 +218,7 @@ def clean_large_file(
     max_chars: int = BLOCK_CHARS,
     backup_suffix: str | None = None,
     keep_decisions: bool = False,
+    max_lines: int = BLOCK_LINES,
 ) -> LargeResult:
     """Clean the file ``src`` block by block into ``dst`` (a path, written atomically, or a binary stream).
 
@@ -155,41 +228,13 @@ def clean_large_file(
     left as it was. When ``dst`` is ``src`` and the cleaned text equals the
     input, the file is not rewritten (``unchanged``).
     """
-    from .pipeline import run as clean_block
-
     src = Path(src)
     cfg = config or Config()
     sniffed = sniff_file(src, encoding)
     res = LargeResult(encoding=sniffed.encoding, warning=sniffed.warning, bytes_in=sniffed.size)
 
     def run(out: BinaryIO) -> _Writer:
-        w = _Writer(out)
-        for block in iter_blocks(src, max_chars, sniffed.encoding):
-            res.blocks += 1
-            if not w.newline:  # the file's first line break decides, as for a page
-                m = _FIRST_BREAK.search(block.text)
-                if m is not None:
-                    w.newline = "\r\n" if m.group() == "\r\n" else "\n"
-                elif block.kind == "page" or block.ends_line:
-                    w.newline = "\n"
-            if block.kind == "long-line":
-                w.long_piece(block.text, block.ends_line)
-                if block.ends_line:
-                    res.lines_in += 1
-                continue
-            result = clean_block(block.text, cfg, details=keep_decisions)
-            res.lines_in += result.lines_in
-            res.stats.update(result.stats())
-            offset = block.first_line - 1
-            res.notes.extend(f"lines from {block.first_line}: {n}" if offset else n for n in result.notes)
-            if keep_decisions:
-                res.decisions.extend(d.shifted(offset) for d in result.decisions)
-            lines, _ = split_lines(block.text)
-            w.page(lines, result.removed_linenos, result.text, result.newline)
-            del lines
-            w.blank_lines(block.blank_lines_after)
-            res.lines_in += block.blank_lines_after
-        return w
+        return _clean_blocks(iter_blocks(src, max_chars, sniffed.encoding, max_lines), out, cfg, res, keep_decisions)
 
     if isinstance(dst, (str, Path)):
         dst = Path(dst)

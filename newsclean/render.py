@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from typing import IO, Iterable, Sequence
+from typing import IO, Iterable, Iterator, Sequence
 
 from .layout import LINES, Layout
 from .model import Decision
@@ -69,11 +69,8 @@ _DIFF_COLOURS = (("+++", "1"), ("---", "1"), ("@@", "36"), ("-", "31"), ("+", "3
 
 def diff(label: str, before: str, after: str, color: bool) -> str:
     """A unified diff of the page before and after cleaning."""
-    import difflib
-    lines = list(difflib.unified_diff(
-        before.splitlines(keepends=True), after.splitlines(keepends=True),
-        fromfile=f"{label}", tofile=f"{label} (cleaned)",
-    ))
+    a, b = before.splitlines(keepends=True), after.splitlines(keepends=True)
+    lines = list(_unified(a, b, label, f"{label} (cleaned)"))
     text = "".join(x if x.endswith("\n") else x + "\n" for x in lines)
     if not color:
         return text
@@ -82,6 +79,70 @@ def diff(label: str, before: str, after: str, color: bool) -> str:
         code = next((c for prefix, c in _DIFF_COLOURS if x.startswith(prefix)), None)
         colored.append(f"\x1b[{code}m{x.rstrip(chr(10))}\x1b[0m\n" if code else x)
     return "".join(colored)
+
+
+def _kept_opcodes(a: list[str], b: list[str]) -> list[tuple[str, int, int, int, int]] | None:
+    """difflib opcodes for ``b`` made of lines of ``a`` in order (as cleaning makes it: lines
+    removed, trailing spaces stripped), found in one pass; None if ``b`` is not that."""
+    codes: list[tuple[str, int, int, int, int]] = []
+
+    def add(tag: str, i: int, j: int, di: int, dj: int) -> None:
+        if codes and codes[-1][0] == tag:
+            codes[-1] = (tag, codes[-1][1], i + di, codes[-1][3], j + dj)
+        else:
+            codes.append((tag, i, i + di, j, j + dj))
+
+    j = 0
+    for i, line in enumerate(a):
+        if j < len(b) and line == b[j]:
+            add("equal", i, j, 1, 1)
+            j += 1
+        elif j < len(b) and line.rstrip() == b[j].rstrip():
+            add("replace", i, j, 1, 1)
+            j += 1
+        else:
+            add("delete", i, j, 1, 0)
+    return codes if j == len(b) else None
+
+
+# Up to this many lines, difflib aligns the diff (its choice of blank lines reads best);
+# beyond, its matching grows too slow and the cleaned lines are aligned in one pass.
+_DIFFLIB_MAX_LINES = 2000
+
+
+def _unified(a: list[str], b: list[str], fromfile: str, tofile: str, n: int = 3) -> Iterator[str]:
+    """``difflib.unified_diff(a, b)``, in linear time when ``b`` is a cleaned ``a`` (difflib's
+    own matching takes minutes on a page of many thousand lines)."""
+    import difflib
+
+    codes = _kept_opcodes(a, b) if len(a) > _DIFFLIB_MAX_LINES else None
+    if codes is None:
+        yield from difflib.unified_diff(a, b, fromfile, tofile, n=n)
+        return
+    matcher = difflib.SequenceMatcher(None, [], [])
+    matcher.get_opcodes = lambda: codes  # type: ignore[method-assign]  # the grouping reads only these
+    started = False
+    for group in matcher.get_grouped_opcodes(n):
+        if not started:
+            started = True
+            yield f"--- {fromfile}\n"
+            yield f"+++ {tofile}\n"
+        first, last = group[0], group[-1]
+        yield f"@@ -{_range(first[1], last[2])} +{_range(first[3], last[4])} @@\n"
+        for tag, i1, i2, j1, j2 in group:
+            if tag == "equal":
+                yield from (" " + x for x in a[i1:i2])
+                continue
+            yield from ("-" + x for x in a[i1:i2])
+            yield from ("+" + x for x in b[j1:j2])
+
+
+def _range(start: int, stop: int) -> str:
+    """A unified diff's line range (as difflib writes it)."""
+    length = stop - start
+    if length == 1:
+        return f"{start + 1}"
+    return f"{start + 1 if length else start},{length}"
 
 
 def stats(counts: Counter[str], catalog: Catalog, stream: IO[str], color: bool, *, files: int = 0, failed: int = 0) -> None:

@@ -22,6 +22,20 @@ def _parse_json(text: str, source: str) -> object:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise ValueError(f"{source}: not JSON: {exc}") from None
+    except RecursionError:
+        raise ValueError(f"{source}: not a newsclean repeats file (nested too deeply)") from None
+
+
+def _read_text(path: Path) -> str:
+    """A repeats file's text, read as every input is (a device or a pipe without a writer cannot hang it)."""
+    from .io import InputError, read_bytes
+
+    try:
+        return read_bytes(path).decode("utf-8")
+    except InputError as exc:
+        raise ValueError(f"{path}: cannot read repeats file: {str(exc).removesuffix('; skipped')}") from None
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"{path}: cannot read repeats file: not UTF-8 (byte {exc.start + 1})") from None
 
 
 @dataclass(frozen=True, eq=False)
@@ -74,11 +88,7 @@ class RepeatTable:
 
     @classmethod
     def load(cls, path: str | Path) -> "RepeatTable":
-        p = Path(path)
-        try:
-            return cls.from_json(p.read_text(encoding="utf-8"), str(p))
-        except OSError as exc:
-            raise ValueError(f"{p}: cannot read repeats file: {exc.strerror or exc}") from None
+        return cls.from_json(_read_text(Path(path)), str(path))
 
 
 # --- Learning tables from a batch -------------------------------------------------
@@ -167,14 +177,23 @@ class RepeatCounter:
         return RepeatTable({k: n for k, (n, _) in self._counts.items() if n >= need}, self.documents, self.label)
 
 
-def site_of(value: object) -> str:
-    """The site a URL or domain belongs to: its host name, lowercased, without ``www.``."""
+def site_of(value: str | None) -> str:
+    """The site a URL or domain belongs to: its host name, lowercased, without ``www.``
+    (``""`` for None or an empty text). A value that is not text is a ``TypeError``, a
+    malformed URL (``http://[bad``) a ``ValueError`` that says so."""
     from urllib.parse import urlsplit
 
-    text = str(value or "").strip()
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise TypeError(f"a site is given by a URL or a domain name (a str), not {type(value).__name__}")
+    text = value.strip()
     if not text:
         return ""
-    host = urlsplit(text if "//" in text else "//" + text).hostname or ""
+    try:
+        host = urlsplit(text if "//" in text else "//" + text).hostname or ""
+    except ValueError as exc:
+        raise ValueError(f"not a valid URL or domain: {text[:80]!r} ({exc})") from None
     return host[4:] if host.startswith("www.") else host
 
 
@@ -229,11 +248,7 @@ class RepeatTables:
 
     @classmethod
     def load(cls, path: str | Path) -> "RepeatTables":
-        p = Path(path)
-        try:
-            return cls.from_json(p.read_text(encoding="utf-8"), str(p))
-        except (OSError, UnicodeDecodeError) as exc:
-            raise ValueError(f"{p}: cannot read repeats file: {getattr(exc, 'strerror', None) or exc}") from None
+        return cls.from_json(_read_text(Path(path)), str(path))
 
 
 class RepeatLearner:

@@ -134,14 +134,14 @@ def test_permission_denied(runner, tmp_path, monkeypatch):
     page.write_text(PAGE)
     secret = tmp_path / "secret.txt"
     secret.write_text(PAGE)
-    real = Path.read_bytes
+    real = os.open
 
-    def read_bytes(self):
-        if self.name == "secret.txt":
-            raise PermissionError(errno.EACCES, "Permission denied", str(self))
-        return real(self)
+    def denied(path, *args, **kwargs):
+        if Path(path).name == "secret.txt":
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return real(path, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(os, "open", denied)
     result = run(runner, secret, page, "--format", "json")
     assert result.exit_code == 1 and texts(result) == [ARTICLE]
     assert problem_lines(result, "secret.txt") == [f"newsclean: {secret}: permission denied"]

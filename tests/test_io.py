@@ -123,10 +123,14 @@ def test_permission_denied(tmp_path, monkeypatch):
     page = tmp_path / "page.txt"
     page.write_text("x")
 
-    def denied(self):
-        raise PermissionError(errno.EACCES, "Permission denied", str(self))
+    real = os.open
 
-    monkeypatch.setattr(Path, "read_bytes", denied)
+    def denied(path, *args, **kwargs):
+        if Path(path) == page:
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", denied)
     with pytest.raises(InputError, match="^permission denied$"):
         read_bytes(page)
 

@@ -381,12 +381,15 @@ def load_rule_file(path: str | Path, *, check_examples: bool = True) -> tuple[Gr
     """
     import regex
 
+    from ..io import InputError, open_input
+
     p = Path(path)
     try:
-        with open(p, "rb") as fh:
+        with open_input(p) as fh:  # as every input: no device, no pipe without a writer
             raw = fh.read(MAX_RULE_FILE_BYTES + 1)
-    except IsADirectoryError:
-        raise RuleFileError(f"{p}: cannot read rule file: is a directory") from None
+    except InputError as exc:
+        why = "is a directory" if str(exc).startswith("is a directory") else str(exc).removesuffix("; skipped")
+        raise RuleFileError(f"{p}: cannot read rule file: {why}") from None
     except OSError as exc:
         raise RuleFileError(f"{p}: cannot read rule file: {exc.strerror or exc}") from None
     if len(raw) > MAX_RULE_FILE_BYTES:

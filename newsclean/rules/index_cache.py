@@ -6,6 +6,8 @@ start-up together; the results depend only on the packs' bytes, the pattern
 text and the Python version, so they are kept in ``$NEWSCLEAN_CACHE_DIR`` (default: ``$XDG_CACHE_HOME/newsclean`` or
 ``~/.cache/newsclean``). Any problem with the cache (missing, unreadable, not
 writable, corrupt) just means the analysis is done again; it is never an error.
+Each file carries a checksum of its content, so a file changed by anything but
+newsclean (a bad pattern in it, say) is ignored and written again.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from pathlib import Path
 from typing import Any
 
 MAX_ENTRIES = 20000
+# How the index files a pattern (see newsclean.rules.index.analyse).
+KINDS = ("prefix", "suffix", "prefix1", "first", "literal", "rest")
 
 
 def cache_dir() -> Path:
@@ -36,21 +40,34 @@ def path() -> Path:
 
 
 def _read_json(target: Path) -> Any:
+    """The content of a cache file, or None when it is missing, unreadable or not the one written
+    (its checksum does not match)."""
+    import stat
+    import zlib
+
     try:
-        return json.loads(target.read_text(encoding="utf-8"))
-    except (OSError, ValueError, RuntimeError):
+        if not stat.S_ISREG(os.stat(target).st_mode):  # a device or a pipe is not a cache
+            return None
+        outer = json.loads(target.read_text(encoding="utf-8"))
+        payload = outer["data"]
+        if not isinstance(payload, str) or outer.get("crc") != zlib.crc32(payload.encode("utf-8")):
+            return None
+        return json.loads(payload)
+    except (OSError, ValueError, RuntimeError, TypeError, KeyError):
         return None
 
 
 def _write_json(target: Path, data: Any) -> None:
     import tempfile
+    import zlib
 
     tmp = None
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
+        payload = json.dumps(data, ensure_ascii=False)
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, ensure_ascii=False)
+            json.dump({"crc": zlib.crc32(payload.encode("utf-8")), "data": payload}, fh, ensure_ascii=False)
         os.replace(tmp, target)
     except (OSError, RuntimeError, TypeError, ValueError):
         if tmp is not None:
@@ -77,7 +94,7 @@ def load() -> dict[str, tuple[str, list[str]]]:
         return {}
     out = {}
     for k, v in data.items():
-        if isinstance(v, list) and len(v) == 2 and isinstance(v[0], str) and isinstance(v[1], list):
+        if isinstance(v, list) and len(v) == 2 and v[0] in KINDS and isinstance(v[1], list):
             out[k] = (v[0], [str(x) for x in v[1]])
     return out
 

@@ -20,6 +20,9 @@ from .index import PatternIndex
 USER_TIMEOUT_SECONDS = 0.05
 # After this many timeouts on one page, a user rule is turned off for the rest of that page.
 USER_TIMEOUTS_PER_PAGE = 3
+# All user rules together may spend this long on one page; then they are all turned off
+# for the rest of it (however many rules a file holds, a page costs at most about this).
+USER_SECONDS_PER_PAGE = 1.0
 # No piece of page furniture is this long; longer lines are never matched, so a
 # line of millions of characters costs no regex time or memory.
 MAX_KEY_CHARS = 4000
@@ -35,12 +38,14 @@ class Match:
     """The rule that removes a line; or, with ``timed_out``, a user rule that gave up on it.
 
     ``turned_off`` says that this timeout spent the rule's page budget: it is not
-    tried again on the rest of the page (see :class:`PageBudget`).
+    tried again on the rest of the page; ``page_spent`` that the user rules together
+    spent the page's time (see :class:`PageBudget`).
     """
 
     rule: Rule
     timed_out: bool = False
     turned_off: bool = False
+    page_spent: bool = False
 
     def note(self, lineno: int) -> str:
         """The page note for a timed-out match on line ``lineno`` (1-based)."""
@@ -48,20 +53,38 @@ class Match:
                 f"(over {USER_TIMEOUT_SECONDS:g} s); line kept")
         if self.turned_off:
             text += f"; rule turned off for the rest of the page after {USER_TIMEOUTS_PER_PAGE} timeouts"
+        if self.page_spent:
+            text += (f"; user rules turned off for the rest of the page (together they spent its "
+                     f"{USER_SECONDS_PER_PAGE:g} s)")
         return text
+
+    def warning(self) -> str:
+        """The run's warning (given once per rule) for a rule that gave up on a line."""
+        return (f"user rule {self.rule.code} ({self.rule.source}) ran out of time (over {USER_TIMEOUT_SECONDS:g} s) "
+                f"on a line and kept it; after {USER_TIMEOUTS_PER_PAGE} timeouts on a page it is turned off for the "
+                "rest of that page (--explain shows where)")
+
+
+PAGE_SPENT = "*"  # the key of the warning that the user rules together spent a page's time
 
 
 class PageBudget:
-    """How often each user rule has timed out on one page (one per page, never shared)."""
+    """How often each user rule has timed out on one page, and how much time all of them
+    have left on it (one per page, never shared)."""
 
-    __slots__ = ("limit", "timeouts")
+    __slots__ = ("limit", "timeouts", "seconds_left")
 
-    def __init__(self, limit: int = USER_TIMEOUTS_PER_PAGE) -> None:
+    def __init__(self, limit: int = USER_TIMEOUTS_PER_PAGE, seconds: float = USER_SECONDS_PER_PAGE) -> None:
         self.limit = limit
         self.timeouts: dict[str, int] = {}
+        self.seconds_left = seconds
+
+    @property
+    def spent(self) -> bool:
+        return self.seconds_left <= 0
 
     def is_off(self, code: str) -> bool:
-        return self.timeouts.get(code, 0) >= self.limit
+        return self.seconds_left <= 0 or self.timeouts.get(code, 0) >= self.limit
 
     def charge(self, code: str) -> bool:
         """Count one timeout of ``code``; True when this one turns the rule off."""
@@ -81,6 +104,8 @@ class Matcher:
     # What the built-in rules say of a short key already seen (a Match, or None):
     # a site's furniture recurs on every one of its pages.
     _seen: dict[str, Match | None] = field(init=False, default_factory=dict, repr=False, compare=False)
+    # User rules that timed out since take_gave_up() was last called: code -> warning.
+    _gave_up: dict[str, str] = field(init=False, default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self.exact = {}
@@ -148,12 +173,17 @@ class Matcher:
                     found.append((i, m))
         if self.user:
             for i in unmatched:
-                m = self._match_user(keys[i], nwords[i], budget)
-                if m is not None:
-                    found.append((i, m))
+                found.extend((i, m) for m in self._match_user(keys[i], nwords[i], budget))
         if len(found) > 1:
             found.sort(key=lambda x: x[0])
         return found
+
+    def take_gave_up(self) -> dict[str, str]:
+        """The user rules that timed out since the last call (code -> a warning to give once)."""
+        if not self._gave_up:
+            return {}
+        out, self._gave_up = self._gave_up, {}
+        return out
 
     def forget(self) -> None:
         """Forget the keys already seen (benchmarks start each round cold)."""
@@ -167,9 +197,10 @@ class Matcher:
         """The first rule (in code order) that removes a line with this key.
 
         User rules run under a match timeout. A rule that times out is skipped
-        for this line; if no other rule removes it, the timed-out match is
+        for this line; if no other rule removes it, the first timed-out match is
         returned (the line is kept). With a ``budget``, a user rule that has
-        timed out ``budget.limit`` times is not tried again.
+        timed out ``budget.limit`` times is not tried again, nor is any once the
+        user rules together have spent the page's time.
         """
         if not key or len(key) > MAX_KEY_CHARS:
             return None
@@ -181,21 +212,49 @@ class Matcher:
         rule = self.index.match(key, nwords)
         if rule is not None:
             return Match(rule)
-        return self._match_user(key, nwords, budget)
+        found = self._match_user(key, nwords, budget)
+        return next((m for m in found if not m.timed_out), found[0] if found else None)
 
-    def _match_user(self, key: str, nwords: int, budget: PageBudget | None) -> Match | None:
-        gave_up: Match | None = None
+    def _match_user(self, key: str, nwords: int, budget: PageBudget | None) -> list[Match]:
+        """Every user rule that timed out on this line, then the one that removes it (if any)."""
+        gave_up: list[Match] = []
         for rule, patterns in self.user:
-            if nwords > rule.max_words or (budget is not None and budget.is_off(rule.code)):
+            if nwords > rule.max_words:
                 continue
+            if budget is not None and budget.is_off(rule.code):
+                if budget.spent:
+                    break
+                continue
+            seconds = USER_TIMEOUT_SECONDS if budget is None else min(USER_TIMEOUT_SECONDS, budget.seconds_left)
+            start = time.monotonic()
             try:
-                if _fullmatch_any(patterns, key, USER_TIMEOUT_SECONDS):
-                    return Match(rule)
+                hit = _fullmatch_any(patterns, key, seconds)
             except TimeoutError:
+                hit = None
+                if budget is not None:
+                    budget.seconds_left -= time.monotonic() - start
                 turned_off = budget.charge(rule.code) if budget is not None else False
-                if gave_up is None:
-                    gave_up = Match(rule, timed_out=True, turned_off=turned_off)
+                m = Match(rule, timed_out=True, turned_off=turned_off, page_spent=budget is not None and budget.spent)
+                gave_up.append(m)
+                if rule.code not in self._gave_up:
+                    self._gave_up[rule.code] = m.warning()
+                if m.page_spent:
+                    self._gave_up.setdefault(PAGE_SPENT, _page_spent_warning())
+                continue
+            if budget is not None:
+                budget.seconds_left -= time.monotonic() - start
+            if hit:
+                gave_up.append(Match(rule))
+                return gave_up
+            if budget is not None and budget.spent:
+                self._gave_up.setdefault(PAGE_SPENT, _page_spent_warning())
+                break
         return gave_up
+
+
+def _page_spent_warning() -> str:
+    return (f"user rules together took over {USER_SECONDS_PER_PAGE:g} s on a page and were turned off for the "
+            "rest of it; --explain shows where")
 
 
 def _fullmatch_any(patterns: list[Any], key: str, seconds: float) -> bool:
