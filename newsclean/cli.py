@@ -15,7 +15,8 @@ from typing import Any, Callable, Iterator
 import click
 
 from ._version import __version__
-from .cli_settings import ConfiguredCommand, config_options
+from .cli_settings import ConfiguredCommand, config_options, option_group
+from .layout import CHOICES as LAYOUT_CHOICES
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -41,58 +42,44 @@ def _save_repeats(tables: Any, path: Path) -> None:
         raise click.UsageError(f"{path}: cannot write: {exc.strerror or exc}") from None
 
 
-def rule_options(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """The rule-selection options, shared by every command that cleans or lists rules."""
-    options = [
-        click.option("--select", multiple=True, metavar="RULES", default=("ALL",), show_default=False,
-                     help="Only these rules: codes, code prefixes, group or rule names, comma-separated (default ALL)."),
-        click.option("--ignore", multiple=True, metavar="RULES", help="Turn these rules off (same forms as --select)."),
-        click.option("--extend-select", multiple=True, metavar="RULES", help="Add rules to the selection."),
-        click.option("--rules", "rule_files", multiple=True, metavar="FILE",
-                     type=click.Path(dir_okay=False, path_type=str), help="Extra rule file (TOML, the built-in format). Repeatable."),
-        click.option("--drop", multiple=True, metavar="TEXT",
-                     help="Remove lines equal to TEXT (case and spacing aside); rule USR001, USR002... Repeatable."),
-        click.option("--drop-re", multiple=True, metavar="PATTERN",
-                     help="Remove lines the regex PATTERN matches whole (lowercased, at most 12 words); "
-                          "rule USR501, USR502... Repeatable."),
-    ]
-    for opt in reversed(options):
-        fn = opt(fn)
-    return fn
+# The rule-selection options, shared by every command that cleans or lists rules.
+rule_options = option_group(
+    click.option("--select", multiple=True, metavar="RULES", default=("ALL",), show_default=False,
+                 help="Only these rules: codes, code prefixes, group or rule names, comma-separated (default ALL)."),
+    click.option("--ignore", multiple=True, metavar="RULES", help="Turn these rules off (same forms as --select)."),
+    click.option("--extend-select", multiple=True, metavar="RULES", help="Add rules to the selection."),
+    click.option("--rules", "rule_files", multiple=True, metavar="FILE",
+                 type=click.Path(dir_okay=False, path_type=str), help="Extra rule file (TOML, the built-in format). Repeatable."),
+    click.option("--drop", multiple=True, metavar="TEXT",
+                 help="Remove lines equal to TEXT (case and spacing aside); rule USR001, USR002... Repeatable."),
+    click.option("--drop-re", multiple=True, metavar="PATTERN",
+                 help="Remove lines the regex PATTERN matches whole (lowercased, at most 12 words); "
+                      "rule USR501, USR502... Repeatable."),
+)
 
 
-def layout_options(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """How the input's text is laid out (--layout) and whether blocks are written as plain words (--plain)."""
-    from .layout import CHOICES
-
-    options = [
-        click.option("--layout", type=click.Choice(CHOICES), default="auto", show_default=True,
-                     help="How the text is laid out: one block per line (lines), hard-wrapped (wrapped, as w3m or "
-                          "lynx write it), Markdown, one text node per line (nodes) or blocks run together (glued); "
-                          "auto guesses it for each page."),
-        click.option("--plain", is_flag=True,
-                     help="Write each kept block as one line of plain words (Markdown syntax stripped, wrapped "
-                          "paragraphs joined) instead of its original text."),
-    ]
-    for opt in reversed(options):
-        fn = opt(fn)
-    return fn
+# How the input's text is laid out (--layout) and whether blocks are written as plain words (--plain).
+layout_options = option_group(
+    click.option("--layout", type=click.Choice(LAYOUT_CHOICES), default="auto", show_default=True,
+                 help="How the text is laid out: one block per line (lines), hard-wrapped (wrapped, as w3m or "
+                      "lynx write it), Markdown, one text node per line (nodes) or blocks run together (glued); "
+                      "auto guesses it for each page."),
+    click.option("--plain", is_flag=True,
+                 help="Write each kept block as one line of plain words (Markdown syntax stripped, wrapped "
+                      "paragraphs joined) instead of its original text."),
+)
 
 
-def output_options(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """How cleaned pages and decisions are printed (--format, --explain-format)."""
-    options = [
-        click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
-                     show_default=True,
-                     help="text: the cleaned pages; json: JSON Lines on stdout, one object per page "
-                          "(path, text; with --explain also removed and notes)."),
-        click.option("--explain-format", type=click.Choice(["text", "json"]), default="text", show_default=True,
-                     help="How --explain prints decisions on stderr: text lines, or JSON Lines (one object per "
-                          "removed line: path, line, text, code, rule, stage, detail). Implies --explain."),
-    ]
-    for opt in reversed(options):
-        fn = opt(fn)
-    return fn
+# How cleaned pages and decisions are printed (--format, --explain-format).
+output_options = option_group(
+    click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
+                 show_default=True,
+                 help="text: the cleaned pages; json: JSON Lines on stdout, one object per page "
+                      "(path, text; with --explain also removed and notes)."),
+    click.option("--explain-format", type=click.Choice(["text", "json"]), default="text", show_default=True,
+                 help="How --explain prints decisions on stderr: text lines, or JSON Lines (one object per "
+                      "removed line: path, line, text, code, rule, stage, detail). Implies --explain."),
+)
 
 
 class OneLineUsageError(click.UsageError):

@@ -19,25 +19,32 @@ from click.core import ParameterSource
 _META = "newsclean.settings"
 
 
-def config_options(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """--config FILE, --isolated and --show-settings (read by :class:`ConfiguredCommand`, not passed on)."""
+def option_group(*options: Callable[..., Any]) -> Callable[..., Any]:
+    """One decorator that adds ``options`` (click.option decorators) to a command, in the
+    order given: a set of options that means the same on every command that takes it."""
 
-    def remember(ctx: click.Context, param: click.Parameter, value: Any) -> None:
-        ctx.meta.setdefault(_META, {})[param.name] = value
+    def add(fn: Callable[..., Any]) -> Callable[..., Any]:
+        for opt in reversed(options):
+            fn = opt(fn)
+        return fn
+    return add
 
-    options = [
-        click.option("--config", "config_file", metavar="FILE", default=None, expose_value=False, callback=remember,
-                     type=click.Path(dir_okay=False, path_type=str),
-                     help="Read settings from this file (a newsclean.toml, or a pyproject.toml with "
-                          "[tool.newsclean]) instead of looking for one from the input's directory upward."),
-        click.option("--isolated", is_flag=True, expose_value=False, callback=remember,
-                     help="Ignore every configuration file."),
-        click.option("--show-settings", is_flag=True, expose_value=False, callback=remember,
-                     help="Print the settings this command would use, and where each comes from; clean nothing."),
-    ]
-    for opt in reversed(options):
-        fn = opt(fn)
-    return fn
+
+def _remember(ctx: click.Context, param: click.Parameter, value: Any) -> None:
+    ctx.meta.setdefault(_META, {})[param.name] = value
+
+
+# --config FILE, --isolated and --show-settings (read by ConfiguredCommand, not passed on).
+config_options = option_group(
+    click.option("--config", "config_file", metavar="FILE", default=None, expose_value=False, callback=_remember,
+                 type=click.Path(dir_okay=False, path_type=str),
+                 help="Read settings from this file (a newsclean.toml, or a pyproject.toml with "
+                      "[tool.newsclean]) instead of looking for one from the input's directory upward."),
+    click.option("--isolated", is_flag=True, expose_value=False, callback=_remember,
+                 help="Ignore every configuration file."),
+    click.option("--show-settings", is_flag=True, expose_value=False, callback=_remember,
+                 help="Print the settings this command would use, and where each comes from; clean nothing."),
+)
 
 
 def _options_by_key(command: click.Command) -> dict[str, click.Parameter]:
