@@ -32,11 +32,16 @@ def _shape_table(roles: dict[str, str], letters: str, other: str) -> bytes:
     return bytes(table)
 
 
-# The text's shape for glue: "a" a lower-case letter, "A" a capital, "." a sentence's end.
+# The text's shape: "a" a lower-case letter (or any non-ASCII character), "A" a capital,
+# "." a sentence's end, "," other inner punctuation or a closing bracket, " " a space, "\n" a
+# line break; "#", "]" and "(" stand for themselves (Markdown); "x" anything else.
 # Glue is a sentence run into the next block ("…the end.Next story": "aa.Aa"), or a word
 # run into the next ("HomeNewsSports": "aaaAa"; product names do that too, so it takes
 # more of them).
-_GLUE_SHAPE = _shape_table({"abcdefghijklmnopqrstuvwxyz": "a", "ABCDEFGHIJKLMNOPQRSTUVWXYZ": "A", ".!?": "."}, "a", "x")
+_SHAPE = _shape_table({"abcdefghijklmnopqrstuvwxyz": "a", "ABCDEFGHIJKLMNOPQRSTUVWXYZ": "A", ".!?": ".",
+                       ",;:)": ",", " ": " ", "\n": "\n", "#": "#", "]": "]", "(": "("}, "a", "x")
+# A line that starts with a space or punctuation, or ends in a space: rare but in text nodes.
+_NODE_HINTS = (b"\n ", b" \n", b"\n,", b"\n.")
 # The text's shape for text nodes: "w" a letter, "o" another character that does not end a
 # sentence, "e" one that does (. ! ? :), "c" a comma, semicolon or closing bracket, " " a
 # space, "\n" a line break, "t" other white space.
@@ -49,7 +54,6 @@ _NODE_JOIN = tuple({*(p + b"\n" + n + a for p in (b"w", b"o", b"c") for n in (b"
                     *(p + b"\n " + n for p in (b"w", b"o", b"c") for n in (b"w", b"o", b"c", b"e")), b"w \nw"})
 
 
-_NODE_STARTS = (" ", ",", ".", ")", ";", ":")
 
 
 def _count(shape: bytes, needles: "tuple[bytes, ...]") -> int:
@@ -71,14 +75,16 @@ def detect(lines: list[str], text: str | None = None) -> Layout:
     nonblank = len(lines) - lengths.count(0)
     if not nonblank or text.isspace():
         return Layout(LINES)
-    if "](" in text or ("#" in text and any(map(str.startswith, lines, repeat(_MD_HEADING_STARTS)))):
+    data = text.encode("utf-8", "surrogatepass")
+    shape = data.translate(_SHAPE)
+    if b"](" in shape or (b"#" in shape and any(map(str.startswith, lines, repeat(_MD_HEADING_STARTS)))):
         strong = len(_MD_STRONG.findall(text))
         # (on a short page, as a cleaned one, a single link or heading is evidence enough)
         if strong >= 2 or (strong and (nonblank < 30 or len(_MD_WEAK.findall(text)) >= 2)):
             width, breaks = _markdown_width(lines, nonblank)
             return Layout(MARKDOWN, width, f"{strong} Markdown links or headings"
                           + (f"; {breaks} line breaks where the next word would pass column {width}" if width else ""))
-    wrap = _wrap_width(lines, lengths, nonblank, text)
+    wrap = _wrap_width(lines, lengths, nonblank, text, b"   " in shape)
     if wrap is not None:
         why = f"{wrap[1]} of {nonblank} lines break where the next word would pass column {wrap[0]}"
         # wrapped Markdown without links (a cleaned page): its bold words and escapes say so
@@ -88,8 +94,6 @@ def detect(lines: list[str], text: str | None = None) -> Layout:
         return Layout(WRAPPED, wrap[0], why)
     if nonblank == 1 and max(lengths) > 1000:
         return Layout(GLUED, reason=f"a line of {max(lengths)} characters holds the page")
-    data = text.encode("utf-8", "surrogatepass")
-    shape = data.translate(_GLUE_SHAPE)
     # (each count first looks for its rarer part: a capital after a sentence's end, after a letter)
     sentences = shape.count(b"aa.Aa") if shape.count(b".A") else 0
     if sentences >= 4:
@@ -98,8 +102,7 @@ def detect(lines: list[str], text: str | None = None) -> Layout:
     glue = 2 * sentences + (shape.count(b"aaaAa") if shape.count(b"aA") >= 10 - 2 * sentences else 0)
     if glue >= 10 and glue >= 0.005 * len(text):
         return Layout(GLUED, reason=f"{sentences} sentences and {glue - 2 * sentences} words run into the next block")
-    # (a line that starts with a space or punctuation, or ends in a space, is rare elsewhere)
-    if sum(map(str.startswith, lines, repeat(_NODE_STARTS))) + sum(map(str.endswith, lines, repeat(" "))) < 5:
+    if _count(shape, _NODE_HINTS) < 5:
         return Layout(LINES)
     joins = _count(data.translate(_NODE_SHAPE), _NODE_JOIN)
     nonblank -= sum(map(str.isspace, lines))
@@ -127,9 +130,11 @@ def wrap_width(lines: list[str]) -> int:
     return width if best else max(map(len, lines), default=0)
 
 
-def _wrap_width(lines: list[str], lengths: list[int], nonblank: int, text: str) -> "tuple[int, int] | None":
+def _wrap_width(lines: list[str], lengths: list[int], nonblank: int, text: str,
+                gapped: bool) -> "tuple[int, int] | None":
     """The width ``(W, k)`` a page is hard-wrapped at, with the number ``k`` of line breaks
-    that show it, or None when it is not wrapped (``lengths``: the lines' lengths).
+    that show it, or None when it is not wrapped (``lengths``: the lines' lengths; ``gapped``:
+    whether the text holds three spaces in a row, as tables laid out in columns do).
 
     A wrapped line breaks where the next word would not fit: ``len(line) <= W <
     len(line) + 1 + len(next word)``. Every pair of adjacent lines allows a range of
@@ -139,7 +144,6 @@ def _wrap_width(lines: list[str], lengths: list[int], nonblank: int, text: str) 
     """
     if nonblank < 6:
         return None
-    gapped = "   " in text
     if not gapped and sum(map((200).__lt__, lengths)) >= 3:
         return None  # lines longer than any wrapping leaves (a URL may be one)
     lengths = list(map(len, map(str.rstrip, lines)))
