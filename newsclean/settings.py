@@ -59,12 +59,16 @@ class Settings:
     teaser_max_words: float = 35.0    # ... when each paragraph has at most this many words
     list_item_words: float = 25.0     # a line without a sentence's end and shorter than this can be a list item
     list_run: int = 3                 # this many short lines in a row inside the region form a list
+    list_max_lines: int = 60          # a list that continues the article's prose is read for at most this many lines
 
     # Headline: searched at most this many lines before the region's start.
     headline_window: int = 12
     headline_max_words: float = 30.0
     headline_min_echo: float = 0.6    # share of the headline's words found in the page-title line
     headline_min_lead_echo: float = 0.5  # ... or share of its content words found in the first paragraphs
+    anchor_min_share: float = 0.2     # the region under the headline wins over a stronger one elsewhere with this share of its score
+    anchor_reach: int = 40            # ... when its first prose line stands at most this many lines under the headline
+    anchor_lead_words: float = 120.0  # ... and the headline's words are found as often in its first this many words
 
     # Article end: an end marker ("Comments", "Related articles") cuts the rest of
     # the region only when at least this share of the region's words stands before it.
@@ -72,11 +76,21 @@ class Settings:
     # ... or at least this many words before a sentence that opens a comment section ("Comments are closed").
     comment_end_min_words: float = 100.0
     # After a "Related"/"Read also" heading, the article resumes if this many words of prose follow.
-    resume_min_words: float = 60.0
+    resume_min_words: float = 40.0
     # ... or this many, when another end marker follows further down (the box stood inside the story).
     resume_before_end_words: float = 40.0
+    # ... or two paragraphs or more of this many words together.
+    resume_paragraphs_words: float = 20.0
+    # A line of at most this many words at the article's tail can be an appeal, a bio, a credit or legal text.
+    closing_max_words: float = 80.0
+    closing_box_lines: int = 8        # ... and a box under a heading ("About us", "Disclaimer") among this many last lines goes whole
+    bio_min_words: float = 30.0      # ... an author's bio of one sentence is part of the story below this many words
     # This many comment signatures (a name with a date, "Reply") in the region make a comment thread.
     thread_min: int = 3
+    # A comment heading ends the article after comment_end_min_words when a signature or two
+    # commenters' names stand in this many lines under it.
+    thread_reach: int = 12
+    thread_end_min_words: float = 40.0  # ... and after this many, when it is a comment heading with the thread under it
 
     # The fixpoint loop (classification and region re-run on the lines left) stops after this many rounds.
     max_rounds: int = 6

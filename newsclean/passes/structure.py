@@ -37,13 +37,14 @@ blank lines or on where a line stood in the raw page.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from functools import lru_cache
 from itertools import chain, compress, filterfalse
 from operator import not_
 from typing import TYPE_CHECKING, Iterable
 
-from .lines import DATELINE_SOURCE, NOTICE, Features, stop_counts, stopwords
+from .lines import _MONTH_WORDS, DATELINE_SOURCE, NOTICE, Features, dateline, stop_counts, stopwords
 
 if TYPE_CHECKING:
     from ..pipeline import Page
@@ -59,6 +60,7 @@ FURNITURE = "NC911"
 LIST_IN_ARTICLE = "NC912"
 END_MARKER = "NC920"
 AFTER_END = "NC921"
+CLOSING = "NC922"
 
 BAD, SHORT, NEAR, GOOD = 0, 1, 2, 3
 CLASS_NAMES = ("furniture", "short", "near-good", "good")
@@ -110,6 +112,81 @@ _SIGNATURE = re.compile(
 )
 _SIGNATURE_EXACT = frozenset(("reply", "report", "report abuse", "report comment", "permalink", "quote", "antworten",
                               "répondre", "responder", "odpowiedz"))
+# What closes an article without being part of it (matched against the normalised line, at the
+# article's tail only): calls to act, author bios, credits, post footers, legal text.
+_CLOSING = (
+    # calls to act: subscribe, follow, support, download, contact, tell us
+    r"(?:please |why not |be sure to |don't forget to |make sure to )?(?:sign up|subscribe|register|follow (?:us|me|him|her|them|our|the|along|@)"
+    r"|like (?:us|the \w+|our \w+) on|join (?:us|our|the (?:conversation|discussion|community|club))|download (?:our|the|it|now)"
+    r"|get (?:our|the|your|this|a) (?:free )?(?:app|newsletter|copy|e-?book|guide|updates)|support (?:us|our|independent|quality|local|this)"
+    r"|donate|become a (?:member|patron|subscriber|supporter|fan)|contact (?:us|the (?:author|editors?|newsroom))"
+    r"|e-?mail us|write to us|try our|(?:receive|get) (?:our|the) (?:[\w-]+ ){0,3}(?:newsletter|updates|alerts|briefing)"
+    r"|stay (?:on top of|up to date|informed|in the loop)|wir informieren sie|abonnieren sie|folgen sie uns|melden sie sich"
+    r"|unterstützen sie|suivez-nous|abonnez-vous|inscrivez-vous|síguenos|suscríbete|seguici|iscriviti)\b"
+    r"|(?:to receive|to get|for more|if you (?:enjoyed|liked|found|want|have)|you can (?:also )?(?:follow|reach|contact|email|subscribe|sign up|find)"
+    r"|do you have (?:more )?information|(?:have|got) a (?:news )?tip|questions\? comments\?)\b.{0,160}"
+    r"\b(?:sign up|subscribe|follow|contact|e-?mail|newsletter|feed|twitter|facebook|instagram|click|app|editors?|tip|us)\b"
+    r"|[\w.'’ -]{2,50}? can be (?:reached|contacted|followed|emailed) (?:at|on|via|by)\b"
+    r"|follow (?:[\w.'’@-]+ ){1,4}on (?:twitter|facebook|instagram|linkedin|mastodon|threads|bluesky)"
+    # author boxes, the story's earlier life, photo credits
+    r"|(?:about the (?:author|writer|authors)|über den autor|über die autorin|à propos de l'auteur|sobre el autor|o autorze)\b"
+    r"|(?:hi|hello|hey),? i'?m |view all posts by\b|more (?:posts|articles|stories) by\b"
+    r"|a version of this (?:article|story|post)|this (?:article|story|post) (?:was|has been|first|originally) (?:published|appeared|updated|written|produced|corrected|adapted)"
+    r"|originally (?:published|posted|appeared)|(?:photos?|images?|pictures?|graphics?|illustrations?|via|h/t|hat tip)\s*(?::|by\b)"
+    # post footers
+    r"|(?:posted|published|filed|written|tagged|updated|last (?:updated|modified)) (?:on|in|by|at|under|with)\b.{0,250}"
+    r"|(?:previous|next)(?: (?:post|article|entry|story))?\s*:|(?:previous|next) (?:post|article|entry|story)\b|permalink\b"
+    r"|you can follow any responses to this entry|by [\w.'’ -]{2,40}?(?: \||,| on| at| -) .{0,40}\d.{0,80}\Z"
+    # the heading of a disclaimer or of a box about the publisher
+    r"|disclaimer\b|(?:the )?(?:views|opinions) expressed\b|haftungsausschluss\b|about (?:us|[\w&.'’ -]{2,40})\Z"
+)
+# The heading of a box that closes an article: about the author or the publisher, legal notes.
+_CLOSING_HEADING = (
+    r"about (?:the )?(?:author|authors|writer|us|[\w&.'’ -]{2,40})\Z|(?:über (?:den autor|die autorin|uns)|à propos(?: de l'auteur| de nous)?"
+    r"|sobre (?:el autor|nosotros)|o autorze|o nas|(?:important|legal) (?:information|notice|notes?)|disclaimer|risk warning"
+    r"|haftungsausschluss|rechtliche hinweise|mentions légales|aviso legal)\s*:?\Z"
+)
+# Legal text, wherever it stands in the line.
+_CLOSING_ANYWHERE = (
+    r"this copy is for your personal|personal,? non-?commercial use|all rights reserved|alle rechte vorbehalten|tous droits réservés"
+    r"|may not be (?:published|reproduced|copied|republished|redistributed|rewritten|broadcast)"
+    r"|do(?:es)? not (?:necessarily )?(?:reflect|represent) the (?:views|opinions|position)|(?:is|are) not (?:intended|to be (?:construed|taken)) as"
+    r"|should not be (?:taken|construed|relied (?:up)?on) as|for (?:general )?information(?:al)? purposes only|forward-looking statements"
+    r"|(?:we|i) (?:may )?(?:earn|receive) (?:a )?(?:small )?(?:commission|compensation)|javascript is (?:not enabled|disabled|required)"
+    r"|please enable javascript"
+)
+# Phrases of legal fine print; a line holding two of them is legal text ("... does not constitute
+# investment advice ... we accept no liability ...").
+_LEGAL_CUES = (
+    r"\b(?:(?:does|do|shall) not constitute|not (?:an )?(?:offer|solicitation)|(?:investment|legal|tax|financial|medical|professional) advice"
+    r"|(?:accept|assume)s? no (?:liability|responsibility)|(?:no|without) (?:representation|warranty|warranties|guarantee)"
+    r"|(?:liable|liability) for|to the (?:fullest|maximum) extent permitted|(?:past|historical) performance|(?:accuracy|completeness) of"
+    r"|(?:terms|conditions) of (?:use|service|sale)|(?:privacy|cookie) (?:policy|notice)|in any jurisdiction|without (?:prior )?(?:written )?"
+    r"(?:permission|consent)|subject to change without notice|affiliates|indicative only|consult (?:a|your) (?:qualified|professional|financial)"
+    r"|keine (?:haftung|gewähr|anlageberatung)|ohne gewähr|stellt keine|ne constitue (?:pas|en aucun cas)|aucune responsabilité"
+    r"|no constituye|ninguna responsabilidad|non costituisce|nessuna responsabilità)"
+)
+# An author's bio: "Ann Lee is a freelance writer who ...", "Ann Lee covers transport for ...". A one-sentence
+# staff line of a news story ("Ann Lee is a reporter for The Harbour Times.") is part of the story; a longer
+# bio (two sentences or more, or ``bio_min_words``) closes it.
+_BIO = (
+    r"(?:[\w.'’ -]{2,50}?(?: \(@\w+\))?) (?:is|was) (?:a|an|the|our|one of) (?:[\w'’-]+ ){0,7}?"
+    r"(?:writer|reporter|journalist|editor|correspondent|columnist|author|contributor|blogger|photographer|producer|founder|co-?founder"
+    r"|ceo|president|host|student|professor|researcher|scientist|analyst|consultant|designer|developer|specialist|lawyer|attorney|intern"
+    r"|fellow|expert|coach|manager|member|addict|enthusiast|fan|geek|freelancer)s?\b"
+    r"|[\w.'’ -]{2,40}? (?:writes|covers|reports|blogs) (?:about|on|for|from)\b"
+)
+# The items of a list in an article: "1. Earlier boats", "Step 2: Fold the dough", "• Bikes go free",
+# "Price: £18". A time ("1:30") and a decimal ("3.5") are not numbers of items.
+_NUMBERED = re.compile(r"\s*(?:(?:step|schritt|étape|paso|krok|punkt|no\.?|nr\.?|#)\s*)?(\d{1,2})(?:[.)](?!\d)|:(?!\d)|\s+[-–—])\s*\S",
+                       re.I).match
+_BULLET_CHARS = "•·▪◦‣●■□➤►▸✓✔*+–—-"
+_ITEM_FIRSTS = frozenset("0123456789#" + _BULLET_CHARS)
+_ITEM_WORDS = frozenset("step schritt étape paso krok punkt no no. nr nr. q a f r p o question answer frage antwort "
+                        "réponse pregunta respuesta pytanie odpowiedź q. a.".split())
+_BULLET = re.compile(rf"\s*[{_BULLET_CHARS}](?:\s|\Z)").match
+_QA = re.compile(r"\s*(?:q|a|f|r|p|o|question|answer|frage|antwort|réponse|pregunta|respuesta|pytanie|odpowiedź)\s*[:.]\s+\S", re.I).match
+_LABEL = re.compile(r"\s*[^\s:][^:]{0,38}:\s+\S").match
 # An ingredient line of a recipe: a quantity and a unit first ("200 g Mehl", "1 EL Zucker", "2 cups flour").
 _INGREDIENT = re.compile(
     r"(?:ca\.\s?|etwa\s|approx\.\s?)?(?:\d+(?:[.,/]\d+)?|[½¼¾⅓⅔⅛])(?:\s?[½¼¾⅓⅔])?(?:\s?(?:-|–|bis|to)\s?\d+(?:[.,]\d+)?)?\s?"
@@ -117,6 +194,9 @@ _INGREDIENT = re.compile(
     r"|tassen?|cups?|tbsps?|tsps?|tablespoons?|teaspoons?|oz|ounces?|lbs?|pounds?|pinch|cloves?|sticks?|cans?"
     r"|cucharadas?|cucharaditas?|cuillères?|c\.\s?à\s?[sc]|łyżk[aei]|łyżeczk[aei]|szklank[aii]|dag)\b\.?(?!\s?[%€$£])",
     re.I).match
+# A dateline of the article, not a commenter's signature: "Updated July 23, 2012", "Published: 10:42".
+_DATELINE_LEAD = re.compile(r"(?:last )?(?:updated|published|posted|modified|date|aktualisiert|veröffentlicht|stand|mis à jour|publié|"
+                            r"actualizado|publicado|aggiornato|pubblicato)\b(?! by)").match
 _BYLINE = re.compile(r"^(?:by|von|par|por|di|door|autor|author|posted by|written by|text:)\s", re.I)
 
 
@@ -155,6 +235,7 @@ class _Loop:
         self.page, self.f, self.s = page, feats, settings
         self.language: str | None = None
         self.in_ingredients: set[int] = set()
+        self.in_lists: set[int] = set()  # lines of lists that continue the article's prose (see ``article_lists``)
         self._ingredient: dict[int, bool] = {}
         self._stops_for: str | None = "?"
         self.stops: list[int] = []
@@ -170,6 +251,14 @@ class _Loop:
         self._last: tuple[list[int], list[int], list[float]] = ([], [], [])
         self._listy: dict[int, tuple[bool, bool]] = {}  # whether a line is list-like as a short, a near-good line
         self._quantities: set[int] | None = None  # lines opening with a quantity and a unit
+        self._echoes: tuple[int, set[int]] | None = None  # the title line and the lines repeating it
+        self._closing: dict[int, bool] = {}  # whether a line closes an article (see ``is_closing``)
+        self._item_marks: dict[int, str] = {}  # how a line opens as a list item (see ``item_mark``)
+        self._meta: dict[int, bool] = {}  # whether a line is a card's meta line (see ``is_meta``) ...
+        self._meta_for: str | None = "?"  # ... for this language
+        self._list_starts: set[int] | None = None  # lines that may open or lead in a list item
+        self._embeds: set[int] | None = None  # attribution lines of embedded posts
+        self._key_counts: Counter[str] | None = None  # how often the page holds each line's text
 
     def kept(self) -> list[int]:
         # a removal is a non-empty tuple: ``not`` is true only for the lines kept
@@ -246,7 +335,12 @@ class _Loop:
             cf = [SHORT if c > SHORT and share[i] >= most and units.kinds[i] != "heading" else c for i, c in zip(idx, cf)]
         if self.in_ingredients:
             cf = [NEAR if i in self.in_ingredients else c for i, c in zip(idx, cf)]
+        self.in_lists = self.article_lists(idx, cf) | self.embedded_posts(idx)
+        if self.in_lists:
+            cf = [NEAR if i in self.in_lists else c for i, c in zip(idx, cf)]
         rev = revise(cf)
+        if self.in_lists:
+            rev = [GOOD if i in self.in_lists else c for i, c in zip(idx, rev)]
         # An ingredient list (at least three quantities among seven lines) is content wherever it stands.
         if any_ing:
             for j in range(len(idx)):
@@ -254,13 +348,134 @@ class _Loop:
                     rev[j] = GOOD
         return cf, rev, self.scores(idx, cf, rev)
 
+    def article_lists(self, idx: list[int], cf: list[int]) -> set[int]:
+        """The lines of lists that continue the article's prose: right under a line of prose
+        (with nothing an earlier pass removed between), numbered items in sequence ("1." then
+        "2."), bullets, "label: value" rows, or any short items under a lead-in that ends with
+        a colon. They are content however short their lines are, up to the first line that is
+        not an item (a link, markup, an end marker, prose after the last item)."""
+        f, lines = self.f, self.page.lines
+        near = self.s.near_words
+        starts = self.list_starts()
+        out: set[int] = set()
+        done = 0
+        # only where a line opens as an item or follows a lead-in with a colon
+        for j in [j for j in range(1, len(idx)) if idx[j] in starts or idx[j - 1] in starts]:
+            if j < done:
+                continue
+            lead, first = idx[j - 1], idx[j]
+            if cf[j - 1] < NEAR or f.words[lead] < near or self.gap(lead, first) or self.repeated(lead):
+                continue
+            colon = lines[lead].rstrip().endswith(":")
+            if not colon and not self.item_mark(first):
+                continue
+            k = self.list_end(idx, cf, j, colon)
+            if k > j:
+                out.update(idx[j:k])
+                done = k
+        return out
+
+    def embedded_posts(self, idx: list[int]) -> set[int]:
+        """Posts embedded in the article: an attribution ("— Ann Lee (@annlee) May 3, 2031",
+        "A post shared by …") and the post's text above it. They are part of the story."""
+        if self._embeds is None:
+            lines = self.page.lines
+            self._embeds = {i for i in self.nonblank if "@" in lines[i] or "shared by" in lines[i].lower()
+                            if _EMBED_LINE(lines[i])}
+        if not self._embeds:
+            return set()
+        out = set()
+        for i in self._embeds:
+            j = bisect_left(idx, i)
+            if j < len(idx) and idx[j] == i:
+                out.add(i)
+                if j > 0 and not self.f.links[idx[j - 1]]:
+                    out.add(idx[j - 1])
+        return out
+
+    def list_starts(self) -> set[int]:
+        """The lines that may open an item of a list or lead one in: they open with a digit, a
+        bullet or a word that numbers or asks ("Step", "Q:"), or end with a colon (string tests only)."""
+        if self._list_starts is None:
+            lines = self.page.lines
+            firsts = [lines[i].lstrip()[:1] for i in self.nonblank]
+            self._list_starts = {
+                i for i, c in zip(self.nonblank, firsts)
+                if c in _ITEM_FIRSTS or lines[i].rstrip().endswith(":")
+                or (c.isalpha() and lines[i].lstrip()[:14].split(":", 1)[0].split(" ", 1)[0].lower() in _ITEM_WORDS)}
+        return self._list_starts
+
+    def repeated(self, i: int) -> bool:
+        """Whether the page holds line ``i``'s text more than once."""
+        if self._key_counts is None:
+            self._key_counts = Counter(self.page.keys[k] for k in self.nonblank)
+        return self._key_counts[self.page.keys[i]] > 1
+
+    def item_mark(self, i: int) -> str:
+        """How line ``i`` opens as a list item: "n" numbered, "b" a bullet, "q" a question or an answer,
+        "l" a label ("Price: £18", an item only under a lead-in that ends with a colon), "" none."""
+        got = self._item_marks.get(i)
+        if got is None:
+            line = self.page.lines[i]
+            got = ("n" if _NUMBERED(line) else "b" if _BULLET(line) else "q" if _QA(line)
+                   else "l" if self.f.words[i] <= 30 and _LABEL(line) else "")
+            self._item_marks[i] = got
+        return got
+
+    def list_end(self, idx: list[int], cf: list[int], j: int, colon: bool) -> int:
+        """The position after the last item of a list starting at position ``j`` (``j`` when there is none)."""
+        f, lines, keys = self.f, self.page.lines, self.page.keys
+        numbers: list[int] = []
+        counts: Counter[str] = Counter()
+        titled = 0  # items in title case: headlines
+        end = j
+        desc = 0
+        m = j
+        while m < len(idx) and m - j < self.s.list_max_lines:
+            i = idx[m]
+            if ((m > j and self.gap(idx[m - 1], i)) or f.links[i] or f.code[i] or f.copyright[i] or f.seps[i] >= 2
+                    or self.repeated(i)):
+                break  # a link, markup, a menu row, or a line the page repeats (a box it shows more than once)
+            if _patterns().any_marker(keys[i]):
+                break
+            mark = self.item_mark(i)
+            if mark in ("n", "b") and f.caps[i] >= self.s.caps_menu_share and f.tokens[i] >= 4 and not f.end[i]:
+                titled += 1
+            if mark == "n":
+                v = int(_NUMBERED(lines[i]).group(1))  # type: ignore[union-attr]
+                if numbers and abs(v - numbers[-1]) != 1:
+                    break
+                numbers.append(v)
+            if f.ellipsis[i] or (mark == "l" and not colon):
+                break  # a teaser ("Vista: all the coverage..."), a label outside a lead-in's list
+            if mark or (colon and cf[m] != GOOD and f.words[i] <= self.s.list_item_words
+                        and (not f.end[i] or f.words[i] <= 12)):
+                counts[mark or "i"] += 1
+                end, desc = m + 1, 0
+            elif numbers and cf[m] != BAD and desc < 3:
+                desc += 1  # the description under a numbered item
+                end = m + 1
+            else:
+                break
+            m += 1
+        items = len(numbers) + counts["b"] + counts["l"] + counts["i"]
+        if not colon and 2 * titled > len(numbers) + counts["b"]:
+            return j  # a box of other stories' headlines, numbered or bulleted
+        if len(numbers) >= 2 or counts["b"] >= 3 or counts["q"] >= 2 or (colon and items >= 2):
+            return end
+        return j
+
     def apply(self, idx: list[int], cf: list[int], rev: list[int], scores: list[float], context: bool) -> bool:
         """Find the article among the classified lines ``idx`` and drop what is not part of it."""
         page, s = self.page, self.s
+        # Cards of other stories go wherever they stand; the region is then found without them.
+        if self.drop_cards(idx, cf, 0, len(idx) - 1):
+            return True
         changed = False
         a, b = self.region(idx, scores, context)
         if a < 0:
             return changed
+        a, b = self.anchor(idx, scores, a, b, context)
         b0 = b
         a, b, tail_why = self.trim_tail(idx, cf, a, b, context)
         # Lines outside the main region.
@@ -308,6 +523,61 @@ class _Loop:
         changed |= self.drop_teasers(idx, cf, a, b)
         if context:
             changed |= self.cut_at_end(idx, cf, a, b)
+        changed |= self.drop_closing(idx, cf, a, b)
+        return changed
+
+    def is_closing(self, i: int) -> bool:
+        """Whether line ``i`` is one that closes an article: an appeal, a bio, a credit, a footer, legal text."""
+        got = self._closing.get(i)
+        if got is None:
+            f, key = self.f, self.page.keys[i]
+            got = ((f.words[i] <= self.s.closing_max_words and (
+                _patterns().closing(key) is not None or _patterns().closing_anywhere(key) is not None
+                or ((f.words[i] >= self.s.bio_min_words or _SENTENCES(key) >= 2) and _patterns().bio(key) is not None)))
+                or len(set(_patterns().legal_cues(key))) >= 2)
+            self._closing[i] = got
+        return got
+
+    def drop_closing(self, idx: list[int], cf: list[int], a: int, b: int) -> bool:
+        """Drop what closes the article without being part of it: from the end of the region up,
+        lines that ask the reader to act, author bios, credits, post footers and legal text
+        (and the short lines between them), up to the last line of the story."""
+        page, f = self.page, self.f
+        drop: list[int] = []
+        pending: list[int] = []
+        # A box under a heading of its own ("About the author", "About us", "Disclaimer") among
+        # the last lines goes whole, whatever its lines say.
+        box = -1
+        for j in range(b, max(a, b - self.s.closing_box_lines), -1):
+            i = idx[j]
+            if (page.removed[i] is None and f.words[i] <= 6 and _patterns().closing_heading(page.keys[i])
+                    and not (page.keys[i].startswith("about") and page.lines[i].rstrip().endswith(":"))):
+                box = j  # ("About the visitors:" introduces a part of the story)
+        j = b
+        while j > a:
+            i = idx[j]
+            if page.removed[i] is not None:
+                j -= 1
+                continue
+            # a lead-in with nothing left under it ("Read these stories too:") introduces no part of the story
+            if j >= box >= 0 or self.is_closing(i) or (not drop and not pending and f.words[i] <= 8
+                                                        and page.lines[i].rstrip().endswith(":")):
+                drop.extend(pending)
+                pending = []
+                drop.append(i)
+            elif cf[j] < NEAR and not f.end[i]:
+                pending.append(i)
+            else:
+                break
+            j -= 1
+        if not drop:
+            return False
+        # the story keeps at least its main paragraph
+        if not any(cf[k] == GOOD and page.removed[idx[k]] is None for k in range(a, j + 1)):
+            return False
+        changed = False
+        for i in drop:
+            changed |= page.drop(i, CLOSING, ENDS, "closes the article: an appeal, a bio, a credit, a footer or legal text")
         return changed
 
     def is_byline_or_date(self, i: int) -> bool:
@@ -338,7 +608,7 @@ class _Loop:
         """A line that could be an item of a list: furniture, or short and not a head line, or a title."""
         if c == BAD:
             return True
-        if c == GOOD or i in self.in_ingredients:
+        if c == GOOD or i in self.in_ingredients or i in self.in_lists:
             return False
         got = self._listy.get(i)
         if got is None:
@@ -366,6 +636,68 @@ class _Loop:
                 j = k
             else:
                 j += 1
+        return changed
+
+    def card_tags(self, idx: list[int], cf: list[int], a: int, b: int) -> str:
+        """One letter per line of positions ``a``..``b`` for the card search: "P" a short
+        paragraph (a teaser's summary), "T" a title (no sentence end), "M" a meta line
+        (a date or time, a byline, a count, a name, a source), "x" anything else."""
+        f, s, in_lists, meta = self.f, self.s, self.in_lists, self.is_meta
+        words, end, links = f.words, f.end, f.links
+        teaser_max, title_max = s.teaser_max_words, s.headline_max_words
+        keys = self.page.keys
+        return "".join(
+            "x" if i in in_lists
+            else "T" if words[i] <= 15 and self.page.lines[i].rstrip().endswith("?") and not meta(i)
+            else "P" if c >= NEAR and end[i] and words[i] <= teaser_max
+            else "M" if meta(i)
+            else "T" if not end[i] and 2 <= words[i] <= title_max and not links[i]
+            else "x"
+            for i, c in zip(idx[a:b + 1], cf[a:b + 1]))
+
+    def is_meta(self, i: int) -> bool:
+        """A line that says who, when or how many about what stands next to it: a date or a
+        time, a byline, a bare count, a person's or a source's name (up to four capitalised words)."""
+        got = self._meta.get(i)
+        if got is None:
+            f = self.f
+            got = (self.is_byline_or_date(i) or (f.digits[i] >= 0.5 and f.tokens[i] <= 4)
+                   or (f.tokens[i] <= 5 and _RELATIVE_TIME(self.page.keys[i]) is not None)
+                   or (1 <= f.tokens[i] <= 4 and not f.end[i] and not self.stops[i] and not f.digits[i]
+                       and f.caps[i] >= 1.0))
+        return got
+
+    def drop_cards(self, idx: list[int], cf: list[int], a: int, b: int) -> bool:
+        """Drop lists of cards: at least ``teaser_pairs`` cards in a row, each a title, a
+        one- or two-sentence summary and meta lines (a kicker, a date, a byline, a source, a
+        count) around them: other stories' teasers, not the article."""
+        page, need = self.page, self.s.teaser_pairs
+        if self._meta_for != self.language:  # meta lines depend on the language (a name has no stop word)
+            self._meta, self._meta_for = {}, self.language
+        meta = self._meta
+        missing = [i for i in idx[a:b + 1] if i not in meta]
+        if missing:
+            meta.update(zip(missing, map(self.is_meta, missing)))
+        if sum(map(meta.__getitem__, idx[a:b + 1])) < need:
+            return False  # every card has a meta line
+        tags = self.card_tags(idx, cf, a, b)
+        # A card runs from a title to the next one; cards in a row share their shape (meta lines counted once).
+        starts = [m.start() for m in re.finditer("T", tags)] + [len(tags)]
+        shapes = [_card_shape(tags[x:y]) for x, y in zip(starts, starts[1:])]
+        changed = False
+        k = 0
+        while k < len(shapes):
+            e = k
+            while e < len(shapes) and shapes[e] and shapes[e] == shapes[k]:
+                e += 1
+            if e - k >= need:
+                first = starts[k]
+                while first > 0 and tags[first - 1] == "M":
+                    first -= 1  # the first card's kicker
+                detail = f"{e - k} cards (a title, a summary and meta lines) in a row"
+                for m in range(first, starts[e]):
+                    changed |= page.drop(idx[a + m], LIST_IN_ARTICLE, CLASSIFY, detail)
+            k = max(e, k + 1)
         return changed
 
     # -- classification -------------------------------------------------
@@ -485,6 +817,98 @@ class _Loop:
             prev = i
         return best_a, best_b
 
+    def title_echoes(self, idx: list[int]) -> list[int]:
+        """Positions (in ``idx``) of the lines that repeat the page title (the page's first line):
+        headline-sized, most of their words in the title, and much of the title in them."""
+        title_line = self.nonblank[0] if self.nonblank else -1
+        if self._echoes is None or self._echoes[0] != title_line:
+            keys, f = self.page.keys, self.f
+            title = _WORD.findall(keys[title_line]) if title_line >= 0 else []
+            tset = set(title)
+            found = set()
+            if len(tset) >= 2:
+                least = max(2, 0.4 * len(tset))
+                tokens, top = f.tokens, self.s.headline_max_words
+                for i in self.nonblank[1:]:
+                    if not least <= tokens[i] <= top or keys[i][:1] == "":
+                        continue
+                    toks = _WORD.findall(keys[i])
+                    if toks[0] not in tset and toks[-1] not in tset:
+                        continue  # a line that repeats the title starts or ends with one of its words
+                    common = sum(1 for t in toks if t in tset)
+                    if common >= 0.8 * len(toks) and len(set(toks) & tset) >= max(2, 0.4 * len(tset)):
+                        found.add(i)
+            self._echoes = (title_line, found)
+        out = []
+        for i in sorted(self._echoes[1]):  # idx is sorted: each line's position by bisection
+            j = bisect_left(idx, i)
+            if j < len(idx) and idx[j] == i:
+                out.append(j)
+        return out
+
+    def anchor(self, idx: list[int], scores: list[float], a: int, b: int, context: bool) -> tuple[int, int]:
+        """The main region anchored at the headline.
+
+        The headline is the first line that repeats the page title (see
+        ``title_echoes``); the article starts at the first prose under it. When the
+        best segment lies elsewhere (a disclaimer, a comment thread, a sidebar), the
+        best segment that starts under the headline is the article instead, if it
+        scores at least ``anchor_min_share`` of the other and holds at least as many
+        of the headline's words; the page's notes say when it was the weaker one.
+        """
+        echoes = self.title_echoes(idx)
+        if not echoes:
+            return a, b
+        if any(a <= h <= b for h in echoes):
+            return a, b  # the region holds a headline
+        head = echoes[0]
+        n = len(idx)
+        start = next((j for j in range(head + 1, min(n, head + 1 + self.s.anchor_reach)) if scores[j] > 0), -1)
+        if start < 0 or start == a:
+            return a, b
+        # The best segment from ``start`` that ends before the best region (when that lies below).
+        stop = a if start < a else n
+        gaps = self.removed_prefix() if context else None
+        gap_penalty, gap_cap = self.s.gap_penalty, self.s.gap_cap
+
+        def penalty(j: int) -> float:  # for joining position j to the one before it
+            return gap_penalty * min(gaps[idx[j]] - gaps[idx[j - 1] + 1], gap_cap) if gaps is not None else 0.0
+        got = cur = scores[start]
+        end = start
+        for j in range(start + 1, stop):
+            cur += scores[j] - penalty(j)
+            if cur > got:
+                got, end = cur, j
+        total = sum(scores[a:b + 1]) - sum(map(penalty, range(a + 1, b + 1)))
+        if got < self.s.anchor_min_share * total:
+            return a, b
+        # The headline must point to the text under it at least as much as to the other block.
+        keys, stops = self.page.keys, self._stopset()
+        words = {t for t in _WORD.findall(keys[idx[head]]) if t not in stops and not t.isdigit()}
+        if not words:
+            return a, b
+
+        def cover(lo: int, hi: int) -> float:
+            """The share of the headline's words found in the lead of the block (its first words)."""
+            seen: set[str] = set()
+            count = 0.0
+            for j in range(lo, hi + 1):
+                if scores[j] > 0:
+                    seen.update(_WORD.findall(keys[idx[j]]))
+                    count += self.f.words[idx[j]]
+                    if count >= self.s.anchor_lead_words:
+                        break
+            return len(words & seen) / len(words)
+        under, other = cover(start, end), cover(a, b)
+        if under < other:
+            return a, b
+        if got < total:
+            self.page.notes.append(
+                f"close choice of the article: the text under the headline (line {idx[head] + 1}) was kept "
+                f"over a stronger block at lines {idx[a] + 1}-{idx[b] + 1} (score {got:.0f} against {total:.0f}; "
+                f"headline words found {under:.0%} against {other:.0%})")
+        return start, end
+
     def trim_tail(self, idx: list[int], cf: list[int], a: int, b: int, context: bool) -> tuple[int, int, str]:
         """End the region before a weak block of prose that follows the article's main block.
 
@@ -496,13 +920,17 @@ class _Loop:
         """
         f, s = self.f, self.s
         removed = self.removed_prefix() if context and s.tail_gaps else None
-        blocks: list[list] = []  # [first, last, words, lines between it and the previous block]
+        # [first, last, words, lines between it and the previous block, whether it holds prose
+        # (a block of list items or embedded posts only is part of the article, never its end)]
+        blocks: list[list] = []
+        in_lists = self.in_lists
         last = -1
         for j in range(a, b + 1):
             c = cf[j]
             if c < NEAR:
                 continue
             w = f.words[idx[j]] * (1.0 if c == GOOD else s.near_weight)
+            prose = idx[j] not in in_lists
             if last >= 0:
                 between = j - last - 1
                 if removed is not None:
@@ -510,11 +938,12 @@ class _Loop:
                 if between < 2:
                     blocks[-1][1] = j
                     blocks[-1][2] += w
+                    blocks[-1][4] |= prose
                     last = j
                     continue
             else:
                 between = 0
-            blocks.append([j, j, w, between])
+            blocks.append([j, j, w, between, prose])
             last = j
         if len(blocks) < 2:
             return a, b, ""
@@ -526,6 +955,8 @@ class _Loop:
                 why = f"weak block of {blocks[k][2]:.0f} words before the article"
                 break
         for k in range(main + 1, len(blocks)):
+            if not blocks[k][4]:
+                continue
             if blocks[k][2] < s.tail_min_words and not any(
                     blocks[m][2] >= s.resume_min_words and blocks[m][3] < s.far_gap for m in range(k + 1, len(blocks))):
                 return a, blocks[k - 1][1], f"weak block of {blocks[k][2]:.0f} words after the article"
@@ -697,8 +1128,12 @@ class _Loop:
             ks = [keys[i] for i in missing]
             for i, k, m in zip(missing, ks, map(_patterns().any_marker, ks)):
                 kind[i] = _MARKER if m is not None and len(k) < 200 else 0
+            lines = self.page.lines
             for j in _signatures(ks, [self.page.nwords[i] for i in missing]):
-                kind[missing[j]] |= _SIGNATURE_LINE
+                # an embedded post's attribution ("— Ann Lee (@annlee) May 3, 2024") and a live
+                # blog's time stamp ("10:42 am") are parts of the article, not signatures
+                if not (_EMBED_ATTRIBUTION(lines[missing[j]]) or _BARE_TIME(ks[j])):
+                    kind[missing[j]] |= _SIGNATURE_LINE
         span = range(lo + 1, hi + 1)
         return ([i for i in span if kind[i] & _MARKER],  # type: ignore[operator]
                 [i for i in span if kind[i] & _SIGNATURE_LINE])  # type: ignore[operator]
@@ -723,7 +1158,9 @@ class _Loop:
                       + [(x, f"comment thread, {len(sigs) - k} signatures from here") for k, x in enumerate(thread)])
         if not ends:
             return False
-        good = [f.words[i] if cf[j] == GOOD else 0.0 for j, i in enumerate(idx)]
+        # Prose that closes an article (legal text, appeals) is not the story's prose.
+        good = [f.words[i] if (cf[j] == GOOD or i in self.in_lists) and not self.is_closing(i) else 0.0
+                for j, i in enumerate(idx)]
         total = sum(good[a:b + 1])
         if not total:
             return False
@@ -739,6 +1176,10 @@ class _Loop:
             need = s.end_min_share * total
             if not why and _COMMENT_OPENER(page.keys[m]):
                 need = min(need, s.comment_end_min_words)
+            elif not why and self.is_comment_marker(m) and self.thread_follows(m, sigs):
+                need = min(need, s.thread_end_min_words)  # a comment heading with the thread under it
+            elif why and self.named_signature(m) and self.comments_from(m, sigs) >= s.thread_min:
+                need = min(need, s.comment_end_min_words)  # commenters' signatures: a thread however long
             if before < need:
                 continue
             # The end must follow prose: the nearest longer line above it is good or near-good.
@@ -769,24 +1210,84 @@ class _Loop:
             return changed | box_changed
         return box_changed
 
+    def is_comment_marker(self, i: int) -> bool:
+        """A heading or count of a comment section ("Comments", "12 comments", "Leave a reply")."""
+        key = self.page.keys[i]
+        return _COMMENT_MARKER.match(key) is not None or _patterns().comment_lead(key) is not None
+
+    def thread_follows(self, m: int, sigs: list[int]) -> bool:
+        """Whether a comment thread starts under the marker at line ``m``: a comment's signature,
+        or two commenters' names (short lines of a name or a handle) among the next lines."""
+        after = self.nonblank[bisect_right(self.nonblank, m):][: self.s.thread_reach]
+        if not after:
+            return False
+        last = after[-1]
+        if any(m < x <= last and self.named_signature(x) for x in sigs):
+            return True
+        return sum(1 for i in after if self.page.removed[i] is None and self.name_line(i)) >= 2
+
+    def comments_from(self, m: int, sigs: list[int]) -> int:
+        """How many comments start at the signatures from line ``m`` on: a signature that names
+        its commenter, with a comment's prose under it before the next signature (a list of
+        times or dates in a row is not a thread)."""
+        f, removed = self.f, self.page.removed
+        after = [x for x in sigs if x >= m] + [len(self.page.lines)]
+        n = 0
+        for x, nxt in zip(after, after[1:]):
+            if not self.named_signature(x):
+                continue
+            lo = bisect_right(self.nonblank, x)
+            for i in self.nonblank[lo:lo + 8]:
+                if i >= nxt:
+                    break
+                if removed[i] is None and f.words[i] >= self.s.near_words and not self.name_line(i):
+                    n += 1
+                    break
+        return n
+
+    def named_signature(self, i: int) -> bool:
+        """A comment signature that names its commenter: "Reply", a name with the date
+        ("Ann Lee, May 3, 2024 at 9:14 pm"), or a date next to a line holding a name.
+        A dateline ("Updated May 3, 2024") is none."""
+        key = self.page.keys[i]
+        if key in _SIGNATURE_EXACT:
+            return True
+        if _DATELINE_LEAD(key) or _BYLINE.match(key):
+            return False  # the article's dateline or byline
+        rest = [t for t in _WORD.findall(dateline().sub(" ", key)) if not t.isdigit() and t not in _NOT_NAME]
+        if any(t not in _MONTH_WORDS for t in rest):
+            return True
+        at = bisect_right(self.nonblank, i)
+        near = self.nonblank[max(0, at - 2):at - 1] + self.nonblank[at:at + 1]
+        return any(self.page.removed[k] is None and self.name_line(k) for k in near)
+
+    def name_line(self, i: int) -> bool:
+        """A line holding only a name or a handle: one to three words, no stop word, no digit, no sentence."""
+        f = self.f
+        return (1 <= f.tokens[i] <= 3 and f.chars[i] <= 40 and not f.end[i] and not f.digits[i]
+                and not self.stops[i] and not f.date[i])
+
     def resumes(self, idx: list[int], cf: list[int], j: int, b: int, min_words: float) -> bool:
-        """Whether prose of at least ``min_words`` follows position ``j`` after a few short lines."""
+        """Whether prose of at least ``min_words`` follows position ``j`` after a few short lines
+        (or two paragraphs or more of ``resume_paragraphs_words`` together)."""
         f = self.f
         limit = min(b, j + 12)
         while j <= limit and cf[j] < GOOD:
             j += 1
         words = 0.0
+        paragraphs = 0
         short_run = 0
         while j <= b:
-            if cf[j] == GOOD:
+            if cf[j] == GOOD and not self.repeated(idx[j]):  # a paragraph the page repeats is a box's
                 words += f.words[idx[j]]
+                paragraphs += 1
                 short_run = 0
             else:
                 short_run += 1
                 if short_run >= 2:
                     break
             j += 1
-        return words >= min_words
+        return words >= min_words or (paragraphs >= 2 and words >= self.s.resume_paragraphs_words)
 
 
 class _LanguageGuess:
@@ -865,7 +1366,39 @@ def _signatures(keys: list[str], nwords: list[int]) -> list[int]:
     return sorted({*dated, *compress(short, map(_SIGNATURE_EXACT.__contains__, ks))})
 
 
+def _SENTENCES(key: str) -> int:
+    """How many sentences ``key`` holds (sentence ends followed by a space, and a final one)."""
+    return len(re.findall(r"[.!?][\"')\]]* ", key)) + (key[-1:] in ".!?")
+
+
 _MAYBE_DATED = re.compile(r"\d|:\Z").search
+# The attribution line of an embedded social post.
+# A relative time: "4 hours ago", "Yesterday", "vor 2 Stunden".
+_RELATIVE_TIME = re.compile(r"(?:(?:updated |posted |published )?\d+\s*(?:s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?|weeks?|months?|years?) ago"
+                            r"|yesterday|today|just now|gestern|heute|vor \d+ (?:minuten|stunden|tagen|wochen)|hier|aujourd'hui"
+                            r"|il y a \d+ \w+|ayer|hoy|hace \d+ \w+|wczoraj|dzisiaj)\Z").match
+
+
+def _card_shape(tags: str) -> str:
+    """The shape of a card in the tags of ``_Loop.card_tags`` (from its title to the next title):
+    its letters with each run of meta lines as one "M"; "" when it is not a card (not one
+    summary after the title and a meta line)."""
+    if tags.count("P") != 1 or "M" not in tags or "x" in tags:
+        return ""
+    return re.sub("M+", "M", tags)
+
+
+_EMBED_LINE = re.compile(r"\s*(?:[—–-]\s*[^()]{1,60}\(@\w+\).{0,40}\d|a post shared by .{1,80})", re.I).match
+_EMBED_ATTRIBUTION = re.compile(r"\s*[—–]|.*?\(@\w+\)|.*?\b(?:twitter\.com|x\.com|t\.co|instagram\.com|facebook\.com)/"
+                                r"|\s*a post shared by\b", re.I).match
+_BARE_TIME = re.compile(r"(?:updated:? |posted:? )?\d{1,2}[:.h]\d{2}(?:\s?[ap]\.?m\.?)?(?:\s+[a-z]{2,4})?\Z").match
+# Words of a signature that are not a name: date and time words, "posted by", "said".
+_NOT_NAME = frozenset("at on by am pm um uhr le à a de of in posted said says wrote ago minutes minute hours hour days day "
+                      "weeks week months month years year reply report permalink edt est pdt pst gmt utc cet cest et pt "
+                      "views view likes like shares share comments comment replies points votes reads "
+                      "de el la a las h monday tuesday wednesday thursday friday saturday sunday mon tue wed thu fri sat "
+                      "sun montag dienstag mittwoch donnerstag freitag samstag sonntag lundi mardi mercredi jeudi vendredi "
+                      "samedi dimanche lunes martes miércoles jueves viernes sábado domingo".split())
 
 
 class _Patterns:
@@ -877,6 +1410,11 @@ class _Patterns:
     def __init__(self) -> None:
         self.dated_signature = re.compile(f"{_SIGNATURE.pattern}|{DATELINE_SOURCE}").search
         self.comment_lead = re.compile(_COMMENT_LEAD).match
+        self.closing = re.compile(_CLOSING).match
+        self.closing_anywhere = re.compile(_CLOSING_ANYWHERE).search
+        self.closing_heading = re.compile(_CLOSING_HEADING).match
+        self.bio = re.compile(_BIO).match
+        self.legal_cues = re.compile(_LEGAL_CUES).findall
         # One pass for both kinds of end markers: whole-line headings and comment-section sentences.
         self.any_marker = re.compile(rf"(?:{_END_MARKER})\Z|{_COMMENT_LEAD}").match
 
