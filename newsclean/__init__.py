@@ -11,10 +11,12 @@ from typing import Any
 
 from ._version import __version__
 from .config import Config
+from .article import Article
 from .model import Decision, Result
 from .settings import Settings
 
-__all__ = ["clean", "clean_and_explain", "Config", "Settings", "Decision", "Result", "__version__"]
+__all__ = ["clean", "clean_and_explain", "extract", "Article", "Config", "Settings", "Decision", "Result",
+           "__version__"]
 
 
 def clean_and_explain(text: str, config: Config | None = None, **options: Any) -> Result:
@@ -52,3 +54,11 @@ def _config(config: Any, options: dict[str, Any]) -> Config:
                         "(options go by name: clean(text, ignore=['NC3']))")
     cfg = config or Config()
     return cfg.with_options(**options) if options else cfg
+
+
+def extract(text: str, config: Config | None = None, **options: Any) -> Article:
+    """Clean ``text`` and name the article's parts: ``headline``, ``dek``, ``byline``, ``date``
+    and ``body``, with the explanation in ``result`` (see :mod:`newsclean.article`)."""
+    from .article import extract as _extract
+
+    return _extract(_text(text, "extract"), _config(config, options))

@@ -57,6 +57,7 @@ class FileResult:
     decisions: tuple[Decision, ...] = ()
     notes: tuple[str, ...] = ()
     layout: Layout | None = None  # the layout the page was read in (None: a file cleaned block by block)
+    head: tuple[tuple[str, str], ...] = ()  # the article's head lines and their roles
     stats: Counter[str] = field(default_factory=Counter)
     bytes_in: int = 0
     bytes_out: int = 0
@@ -341,7 +342,7 @@ def prepare_job(job: Job, config: Config, opts: RunOptions) -> tuple[FileResult,
         decoded = decode(data, opts.encoding)
         res.warning = _join(decoded.warning, res.warning)
         res.bytes_in = len(data)
-        text, res.stats, res.notes, decisions, res.layout = clean_page(decoded.text, config, opts.keep_decisions)
+        text, res.stats, res.notes, decisions, res.layout, res.head = clean_page(decoded.text, config, opts.keep_decisions)
         res.gave_up = config.compiled().matcher.take_gave_up()
         out = encode(text)
         res.bytes_out = len(out)

@@ -216,6 +216,8 @@ def main() -> None:
 @click.option("--favor", type=click.Choice(["precision", "balanced", "recall"]), default="balanced", show_default=True,
               help="Remove doubtful lines (precision) or keep them (recall).")
 @click.option("--explain", is_flag=True, help="On stderr, name the rule that removed each line (JSONL: in each record).")
+@click.option("--body-only", is_flag=True, default=None,
+              help="Leave the headline, dek, byline and dateline out: the article's body alone (NC905).")
 @layout_options
 @output_options
 @click.option("--diff", "show_diff", is_flag=True, help="Print a diff of the changes instead of the cleaned text; write nothing.")
@@ -251,7 +253,7 @@ def main() -> None:
 def clean_command(inputs: tuple[str, ...], output: Any, in_place: bool, pattern: str,
                   select: tuple[str, ...], ignore: tuple[str, ...], extend_select: tuple[str, ...],
                   rule_files: tuple[str, ...], drop: tuple[str, ...], drop_re: tuple[str, ...],
-                  favor: str | None, explain: bool, layout: str, plain: bool, show_diff: bool,
+                  favor: str | None, explain: bool, body_only: bool | None, layout: str, plain: bool, show_diff: bool,
                   show_stats: bool, encoding: str | None, force: bool, skip_existing: bool,
                   backup_suffix: str | None, workers: int | None, no_progress: bool, jsonl: bool,
                   field_path: str, on_error: str, explain_field: str | None, max_record_mb: int | None,
@@ -276,6 +278,7 @@ def clean_command(inputs: tuple[str, ...], output: Any, in_place: bool, pattern:
       newsclean page.txt --ignore NC3,comments --explain
       newsclean dump.txt --layout wrapped --plain
       newsclean pages/ --format json > pages.jsonl
+      newsclean page.txt --body-only > body.txt
       newsclean pages/ -o clean/ --explain-format json 2> decisions.jsonl
       newsclean --jsonl crawl.jsonl.gz --field doc.body -o clean.jsonl.gz
       newsclean --jsonl crawl.jsonl --learn-repeats --site-field url --explain
@@ -314,7 +317,7 @@ def clean_command(inputs: tuple[str, ...], output: Any, in_place: bool, pattern:
         except LookupError:
             raise click.UsageError(f"unknown encoding {encoding!r}") from None
     config = _build_config(select, ignore, extend_select, rule_files, drop, drop_re, favor=favor, layout=layout,
-                           plain=plain)
+                           plain=plain, body_only=body_only)
     tables = None
     if repeats_file is not None:
         from .repeats import RepeatTables

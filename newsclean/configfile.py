@@ -58,6 +58,7 @@ KEYS: dict[str, Key] = {
     "favor": Key("string", "favor"),
     "layout": Key("string", "layout"),
     "plain": Key("boolean", "plain"),
+    "body-only": Key("boolean", "body_only"),
     "repeats": Key("path"),
     "format": Key("string"),
     "explain": Key("boolean"),

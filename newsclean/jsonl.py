@@ -306,7 +306,7 @@ class _Cleaner:
             raise BadRecord(f"has a field {opts.explain_field!r} already, where --explain would put the decisions "
                             "(--explain-field names another)")
         cfg = self.config_for(site)
-        text, stats, notes, decisions, layout = clean_page(member[3], cfg, opts.explain)
+        text, stats, notes, decisions, layout, _head = clean_page(member[3], cfg, opts.explain)
         out.stats.update(stats)
         out.gave_up.update(cfg.compiled().matcher.take_gave_up())
         extra = None

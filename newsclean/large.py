@@ -197,16 +197,18 @@ def clean_large_text(text: str, config: Config | None = None, *, keep_decisions:
 
 
 def clean_page(text: str, config: Config, details: bool) -> tuple[str, Counter[str], tuple[str, ...],
-                                                                 tuple[Decision, ...], Layout | None]:
-    """Clean one text: (cleaned text, counts by rule, notes, decisions, layout). A text too
-    long to be one page (:func:`needs_blocks`) is cleaned block by block (layout None)."""
+                                                                 tuple[Decision, ...], Layout | None,
+                                                                 tuple[tuple[str, str], ...]]:
+    """Clean one text: (cleaned text, counts by rule, notes, decisions, layout, the article's
+    head). A text too long to be one page (:func:`needs_blocks`) is cleaned block by block
+    (layout None, no head)."""
     from .pipeline import run
 
     if needs_blocks(text):
         cleaned, big = clean_large_text(text, config, keep_decisions=details)
-        return cleaned, big.stats, tuple(big.notes), tuple(big.decisions), None
+        return cleaned, big.stats, tuple(big.notes), tuple(big.decisions), None, ()
     result = run(text, config, details=details)
-    return result.text, result.stats(), result.notes, result.decisions, result.layout
+    return result.text, result.stats(), result.notes, result.decisions, result.layout, result.head
 
 
 def clean_large_file(

@@ -68,7 +68,8 @@ class Result:
     removed line, in line order; ``notes`` carries page-level remarks (for example
     that the safety valve kept a conservative result); ``language`` is the guessed
     language code, when one was guessed; ``layout`` is the layout the page was read
-    in (see :mod:`newsclean.layout`).
+    in (see :mod:`newsclean.layout`); ``head`` the lines of the article's head with
+    their roles (see :mod:`newsclean.article`).
     """
 
     text: str
@@ -80,6 +81,9 @@ class Result:
     layout: Layout = field(default_factory=Layout)
     # the input lines (1-based) that hold nothing kept, when units are not lines
     removed_lines: "frozenset[int] | None" = None
+    # the article's head as the structure pass found it, in order: (role, text) pairs, the
+    # role "headline", "dek", "byline" or "date" (see :mod:`newsclean.article`)
+    head: tuple[tuple[str, str], ...] = ()
 
     @property
     def removed_linenos(self) -> frozenset[int]:

@@ -45,7 +45,7 @@ class Page:
     """
 
     __slots__ = ("lines", "keys", "nwords", "removed", "notes", "compiled", "settings", "language", "repeats", "_rules",
-                 "_blank", "units", "source", "layout")
+                 "_blank", "units", "source", "layout", "parts")
 
     def __init__(self, lines: list[str], compiled: CompiledConfig, settings: Settings,
                  repeats: RepeatTable | None = None, units: Units | None = None,
@@ -60,6 +60,9 @@ class Page:
         self._blank = list(map(not_, map(str.strip, lines))) if units is None else units.blank
         self.removed: list[Removal | None] = [None] * len(lines)
         self.notes: list[str] = []
+        # the units of the article's head by role ("headline", "dek", "byline", "date"), as the
+        # structure pass found them
+        self.parts: dict[str, list[int]] = {}
         self.compiled = compiled
         self.settings = settings
         self.language: str | None = None
@@ -303,12 +306,30 @@ def _process(text: str, config: Config | None) -> tuple[Page, str]:
 def run(text: str, config: Config | None = None, details: bool = True) -> Result:
     """Clean ``text`` and record why each removed unit went (the rule and stage only,
     without the reason, when ``details`` is false: what a batch needs for its counts)."""
+    return _result(*_process(text, config), config, details)
+
+
+def run_page(text: str, config: Config | None = None) -> tuple[Page, Result]:
+    """``run(text, config)`` and the page it ran on, for what the passes found besides their
+    decisions (the article's parts, see :mod:`newsclean.extract`)."""
     page, newline = _process(text, config)
+    return page, _result(page, newline, config, True)
+
+
+def _result(page: Page, newline: str, config: Config | None, details: bool) -> Result:
     return Result(
         text=assemble(page, newline, (config or DEFAULT).plain), decisions=page.decisions(details),
         lines_in=len(page.source), notes=tuple(page.notes), language=page.language, newline=newline,
-        layout=page.layout, removed_lines=page.removed_lines(),
+        layout=page.layout, removed_lines=page.removed_lines(), head=_head(page),
     )
+
+
+def _head(page: Page) -> tuple[tuple[str, str], ...]:
+    """The article's head lines in page order, each with its role."""
+    if not page.parts:
+        return ()
+    roles = {i: role for role, units in page.parts.items() for i in units}
+    return tuple((roles[i], page.lines[i].strip()) for i in sorted(roles))
 
 
 def clean_text(text: str, config: Config | None = None) -> str:

@@ -35,11 +35,15 @@ def explanation(result: Cleaned) -> dict[str, Any]:
 
 
 def page_record(path: str, result: Cleaned, *, explain: bool = False) -> dict[str, Any]:
-    """One cleaned page: ``{"path", "text"}``, and with ``explain`` also ``"removed"`` and ``"notes"``.
+    """One cleaned page: ``{"path", "text"}``, the article's parts (``"headline"``, ``"dek"``,
+    ``"byline"``, ``"date"``, ``"body"``, see :mod:`newsclean.article`), and with ``explain``
+    also ``"removed"`` and ``"notes"``.
 
     This is the object of ``newsclean --format json`` (one JSON line per input page).
     """
-    record: dict[str, Any] = {"path": path, "text": result.text}
+    from .article import parts
+
+    record: dict[str, Any] = {"path": path, "text": result.text, **parts(result.text, getattr(result, "head", ()))}
     if explain:
         record.update(explanation(result))
     return record

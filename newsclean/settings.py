@@ -66,6 +66,7 @@ class Settings:
     headline_max_words: float = 30.0
     headline_min_echo: float = 0.6    # share of the headline's words found in the page-title line
     headline_min_lead_echo: float = 0.5  # ... or share of its content words found in the first paragraphs
+    dek_max_words: float = 40.0       # a line without a sentence's end under the headline, this long at most, is its dek
     anchor_min_share: float = 0.2     # the region under the headline wins over a stronger one elsewhere with this share of its score
     anchor_reach: int = 40            # ... when its first prose line stands at most this many lines under the headline
     anchor_lead_words: float = 120.0  # ... and the headline's words are found as often in its first this many words
@@ -91,6 +92,9 @@ class Settings:
     # commenters' names stand in this many lines under it.
     thread_reach: int = 12
     thread_end_min_words: float = 40.0  # ... and after this many, when it is a comment heading with the thread under it
+
+    # Leave the article's head (headline, dek, byline, dateline) out of the output: the body alone (NC905).
+    body_only: bool = False
 
     # The fixpoint loop (classification and region re-run on the lines left) stops after this many rounds.
     max_rounds: int = 6

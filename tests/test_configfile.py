@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from newsclean import Config, clean
+from newsclean import Config, clean, extract
 from newsclean.cli import main
 from newsclean.configfile import KEYS, ConfigFileError, discover, find, load
 
@@ -127,7 +127,7 @@ def test_format_from_a_file_applies_where_pages_go_to_stdout(runner, project, tm
     write(project / "newsclean.toml", 'format = "json"\n')
     pages = project / "pages"
     records = [json.loads(x) for x in runner.invoke(main, [str(pages)]).stdout.splitlines()]
-    assert records == [{"path": str(pages / "2024" / "page.txt"), "text": clean(PAGE)}]
+    assert records == [{"path": str(pages / "2024" / "page.txt"), "text": clean(PAGE), **extract(PAGE).to_dict()}]
     result = runner.invoke(main, [str(pages), "-o", str(tmp_path / "out")])
     assert result.exit_code == 0, result.stderr
     assert (tmp_path / "out" / "2024" / "page.txt").read_text(encoding="utf-8") == clean(PAGE)

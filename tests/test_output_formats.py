@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from newsclean import clean, clean_and_explain
+from newsclean import clean, clean_and_explain, extract
 from newsclean.cli import main
 
 PAGES = {
@@ -60,7 +60,9 @@ def test_format_json_writes_one_object_per_page(runner, tree):
     records = lines_of(result.stdout)
     assert [r["path"] for r in records] == [str(tree / name) for name in PAGES]
     assert [r["text"] for r in records] == [clean(text) for text in PAGES.values()]
-    assert all(set(r) == {"path", "text"} for r in records)
+    assert all(set(r) == {"path", "text", "headline", "dek", "byline", "date", "body"} for r in records)
+    assert [{k: r[k] for k in ("headline", "dek", "byline", "date", "body")} for r in records] == [
+        extract(text).to_dict() for text in PAGES.values()]
 
 
 def test_format_json_with_explain_carries_the_decisions(runner, tree):
@@ -76,7 +78,7 @@ def test_format_json_with_explain_carries_the_decisions(runner, tree):
 def test_format_json_from_stdin(runner):
     text = PAGES["a.txt"]
     result = runner.invoke(main, ["--format", "json"], input=text)
-    assert lines_of(result.stdout) == [{"path": "<stdin>", "text": clean(text)}]
+    assert lines_of(result.stdout) == [{"path": "<stdin>", "text": clean(text), **extract(text).to_dict()}]
 
 
 @pytest.mark.parametrize("flag", [["-o", "OUT"], ["--in-place"], ["--diff"]])
@@ -112,6 +114,6 @@ def test_page_record_is_built_in_one_place():
     from newsclean.records import page_record
 
     result = clean_and_explain(PAGES["a.txt"])
-    assert page_record("a.txt", result) == {"path": "a.txt", "text": result.text}
+    assert page_record("a.txt", result) == {"path": "a.txt", "text": result.text, **extract(PAGES["a.txt"]).to_dict()}
     full = page_record("a.txt", result, explain=True)
     assert full["removed"] == [d.to_dict() for d in result.decisions] and full["notes"] == list(result.notes)

@@ -387,3 +387,67 @@ def test_a_page_that_opens_with_a_headline_and_then_a_menu_is_not_clean_already(
     assert "Boat Sales" not in out and "Quay Cams" not in out
     assert P1 in out
     assert clean(out) == out
+
+
+# -- the whole article (headline anchor, lists, embedded posts, comment threads, closing furniture) --
+
+LONG_COMMENTS = [
+    f"{name}\n3 May 2031 at {h}:15 pm\n{text}\nReply" for name, h, text in (
+        ("Tom Hask", 8, "I have taken that ferry for twenty years and it has never once been on time in the winter, "
+                        "which is why I stopped relying on it for anything that matters to me or to my family."),
+        ("Brenna Solway", 9, "The later boat is good news for anyone who works in the city and has to get home after "
+                             "the shops close, though I still think the fares for families are far too high."),
+        ("Marguerite", 10, "Does anyone know whether the student pass also works on the weekend boats, or only on "
+                           "weekdays? The notice on the website does not say and nobody answers the phone."),
+        ("Tom Hask", 11, "Marguerite, the ticket office told me last week that it works on every boat, including the "
+                         "Sunday ones, but you have to show your college card when you buy it at the quay."),
+    )
+]
+
+
+def test_a_comment_heading_with_commenters_under_it_ends_a_short_article():
+    text = page("Ferry timetable changes approved", P1, P2, "14 comments", *LONG_COMMENTS)
+    result = clean_and_explain(text)
+    assert result.text == page("Ferry timetable changes approved", P1, P2)
+    assert {d.code for d in result.decisions if "Tom Hask" in d.line} == {"NC921"}
+
+
+def test_the_text_under_the_headline_wins_over_a_longer_block_and_the_notes_say_so():
+    comments = [f"{who} have taken that ferry for twenty years and it has never once been on time in the winter, which "
+                f"is why {who} stopped relying on it for anything that matters, at home or at work in the city."
+                for who in ("I", "We", "They")]
+    text = page("Seven changes in the ferry timetable | The Quayside Herald", *MENU,
+                "Seven changes in the ferry timetable", "The timetable starts on Monday. Here is what changes.",
+                "1. An earlier first boat", "It now leaves at 5.40am.", "2. More sailings", "Every 40 minutes until 8pm.",
+                "3. A later last boat", "It now leaves at 11.50pm.", "4. Bikes go free", "There is no charge before 7am.",
+                "Share", *(f"{a} | {b} | {c}" for a, b, c in zip(MENU, MENU[1:], MENU[2:])),
+                "www.quaysideherald.example/help", "Home | News | Sport | Weather", "Jobs | Notices | Archive",
+                "Contact | Advertise | Terms", "Login | Register | Help", *comments)
+    result = clean_and_explain(text)
+    assert "4. Bikes go free" in result.text and "twenty years" not in result.text
+    assert any(note.startswith("close choice of the article: the text under the headline (line 15)")
+               for note in result.notes)
+
+
+def test_embedded_posts_are_part_of_the_article_not_a_comment_thread():
+    posts = [f"{what}\n— {who} (@{handle}) November 18, 2031" for what, who, handle in (
+        ("Nobody told us anything. Two hundred of us standing in the rain.", "Aoife Brennan", "aoife"),
+        ("The café on the pier is doing a roaring trade at least.", "Declan Roe", "droe"),
+        ("Fair play to the crews. The new rota is a disgrace.", "Maura Keane", "maurakeane"),
+    )]
+    text = page(P1, P2, *posts, P3, P4)
+    assert clean(text) == text
+
+
+def test_live_blog_times_are_not_comment_signatures():
+    text = page(P1, P2, "10:42 am", P3, "11:05 am", P4, "11:30 BST", P5)
+    assert clean(text) == text
+
+
+def test_legal_fine_print_and_appeals_close_the_article():
+    fine_print = ("Nothing on this site constitutes investment advice, and we accept no liability for decisions "
+                  "made on the basis of it.")
+    appeal = "If you enjoyed this story, follow the Harbour Times on Facebook for more news from the waterfront."
+    result = clean_and_explain(page(P1, P2, P3, P4, appeal, fine_print))
+    assert result.text == page(P1, P2, P3, P4)
+    assert {d.code for d in result.decisions} == {"NC922"}

@@ -56,6 +56,7 @@ STAGES = (CLASSIFY, REGION, HEADLINE, ENDS)
 BEFORE_REGION = "NC902"
 AFTER_REGION = "NC903"
 PAGE_HEAD = "NC904"
+ARTICLE_HEAD = "NC905"
 FURNITURE = "NC911"
 LIST_IN_ARTICLE = "NC912"
 END_MARKER = "NC920"
@@ -226,6 +227,11 @@ def run(page: "Page") -> None:
         if not state.fixpoint(context=True) or not state.fixpoint(context=False):
             break
     page.language = state.language
+    page.parts = state.head_parts()
+    if settings.body_only:
+        for role in ("headline", "dek", "byline", "date"):
+            for i in page.parts.get(role, ()):
+                page.drop(i, ARTICLE_HEAD, HEADLINE, f"the article's {role}, left out of its body")
 
 
 class _Loop:
@@ -252,6 +258,8 @@ class _Loop:
         self._listy: dict[int, tuple[bool, bool]] = {}  # whether a line is list-like as a short, a near-good line
         self._quantities: set[int] | None = None  # lines opening with a quantity and a unit
         self._echoes: tuple[int, set[int]] | None = None  # the title line and the lines repeating it
+        self.head: list[int] = []  # the head lines (headline, dek, byline, date) the last round kept
+        self.body_start = -1  # the first line of the region the last round found
         self._closing: dict[int, bool] = {}  # whether a line closes an article (see ``is_closing``)
         self._item_marks: dict[int, str] = {}  # how a line opens as a list item (see ``item_mark``)
         self._meta: dict[int, bool] = {}  # whether a line is a card's meta line (see ``is_meta``) ...
@@ -480,6 +488,8 @@ class _Loop:
         a, b, tail_why = self.trim_tail(idx, cf, a, b, context)
         # Lines outside the main region.
         head_keep = self.headline(idx, cf, a, context)
+        self.head = [idx[j] for j in sorted(head_keep)]  # the article's head, as this round found it ...
+        self.body_start = idx[a]  # ... and where its body starts
         before = [j for j in range(a) if j not in head_keep]
         after = list(range(b + 1, len(idx)))
         # A lone line that is not plainly furniture, right next to the article,
@@ -573,12 +583,56 @@ class _Loop:
         if not drop:
             return False
         # the story keeps at least its main paragraph
-        if not any(cf[k] == GOOD and page.removed[idx[k]] is None for k in range(a, j + 1)):
+        if not any(cf[k] >= NEAR and page.removed[idx[k]] is None for k in range(a, j + 1)):
             return False
         changed = False
         for i in drop:
             changed |= page.drop(i, CLOSING, ENDS, "closes the article: an appeal, a bio, a credit, a footer or legal text")
         return changed
+
+    def head_parts(self) -> dict[str, list[int]]:
+        """The lines of the article's head by role, read from the head the last round kept above
+        the region and from the region's first lines (a page that opens with its headline):
+        "headline" (the first headline-shaped line), "byline" (a line that opens with "By", or a
+        short name line next to a byline or a date), "date" (a dateline or a publication date
+        line), "dek" (a summary line under the headline: any other head line, or a line without
+        a sentence's end at the top of the region). The first paragraph ends the head."""
+        page, f, s = self.page, self.f, self.s
+        head = [i for i in self.head if page.removed[i] is None]
+        kept = [i for i in self.kept() if i >= self.body_start][:8] if self.body_start >= 0 else []
+        seq = head + [i for i in kept if i not in head]
+        parts: dict[str, list[int]] = {"headline": [], "dek": [], "byline": [], "date": []}
+
+        def credit(k: int) -> bool:  # a byline or a date line
+            return f.date[k] or (f.words[k] <= 12 and _BYLINE.match(page.lines[k].strip()) is not None)
+        # Above the first byline or date line (among the first lines) stand the headline and the
+        # dek, sentences or not ("Phoenix hit 110 degrees. The grid held.").
+        first_credit = next((n for n, i in enumerate(seq[:6]) if credit(i)), -1)
+        previous = ""
+        for n, i in enumerate(seq):
+            in_head = n < len(head)
+            if not in_head and n == len(seq) - 1:
+                break  # the body keeps a line
+            after = seq[n + 1] if n + 1 < len(seq) else -1
+            above_credit = n < first_credit
+            if f.words[i] <= 12 and _BYLINE.match(page.lines[i].strip()):
+                role = "byline"
+            elif f.date[i]:
+                role = "date"
+            elif (not parts["headline"] and not parts["dek"] and 2 <= f.words[i] <= s.headline_max_words
+                  and (not f.end[i] or above_credit)):
+                role = "headline"
+            elif (parts["headline"] and f.words[i] <= 12 and f.caps[i] >= 0.5
+                  and (previous in ("byline", "date") or (after >= 0 and credit(after)))):
+                role = "byline"  # "Ann Lee, Transport Correspondent", "Reporting from Leeds" by the date or the byline
+            elif in_head or (parts["headline"] and previous in ("headline", "dek") and f.words[i] <= s.dek_max_words
+                             and (not f.end[i] or above_credit)):
+                role = "dek"  # a summary under the headline
+            else:
+                break
+            parts[role].append(i)
+            previous = role
+        return {role: got for role, got in parts.items() if got}
 
     def is_byline_or_date(self, i: int) -> bool:
         f = self.f
@@ -619,13 +673,15 @@ class _Loop:
         return got[c != SHORT]
 
     def drop_teasers(self, idx: list[int], cf: list[int], a: int, b: int) -> bool:
-        """Drop lists of teasers: a short title, then one sentence or two, at least ``teaser_pairs`` times in a row."""
+        """Drop lists of teasers: a short title (not a time: a live blog's entries are the article),
+        then one sentence or two, at least ``teaser_pairs`` times in a row."""
         f, s, page = self.f, self.s, self.page
         changed = False
         j = a
         while j < b:
             k = j
             while (k + 1 <= b and cf[k] == SHORT and not f.end[idx[k]] and f.words[idx[k]] >= 2
+                   and not _BARE_TIME(self.page.keys[idx[k]])
                    and cf[k + 1] >= NEAR and f.words[idx[k + 1]] <= s.teaser_max_words):
                 k += 2
             pairs = (k - j) // 2
@@ -766,10 +822,12 @@ class _Loop:
         short_penalty = s.short_penalty
         out = []
         add = out.append
+        in_lists = self.in_lists
         for i, c, r in zip(idx, cf, rev):
             w = words[i]
             if r == GOOD:
-                add(min(w, good_cap) if c == GOOD else near_weight * w if c == NEAR else 0.5)
+                # an item of a list that continues the article counts as its prose
+                add(min(w, good_cap) if c == GOOD or i in in_lists else near_weight * w if c == NEAR else 0.5)
             elif c == BAD:
                 add(-(bad_penalty + bad_word_penalty * w))
             elif c == SHORT:
@@ -888,18 +946,20 @@ class _Loop:
         if not words:
             return a, b
 
-        def cover(lo: int, hi: int) -> float:
-            """The share of the headline's words found in the lead of the block (its first words)."""
+        def cover(lo: int, hi: int, least: float) -> float:
+            """The share of the headline's words found in the lead of the block (its first words,
+            in lines scoring above ``least``)."""
             seen: set[str] = set()
             count = 0.0
             for j in range(lo, hi + 1):
-                if scores[j] > 0:
+                if scores[j] > least:
                     seen.update(_WORD.findall(keys[idx[j]]))
                     count += self.f.words[idx[j]]
                     if count >= self.s.anchor_lead_words:
                         break
             return len(words & seen) / len(words)
-        under, other = cover(start, end), cover(a, b)
+        # what stands under the headline includes its dek
+        under, other = cover(head + 1, end, float("-inf")), cover(a, b, 0.0)
         if under < other:
             return a, b
         if got < total:
@@ -1033,8 +1093,19 @@ class _Loop:
                 echo = sum(1 for t in toks if t in title) / len(toks) if j else 0.0
                 content = [t for t in toks if t not in stops]
                 lead_echo = sum(1 for t in content if t in lead) / len(content) if content else 0.0
-                if echo >= s.headline_min_echo or lead_echo >= s.headline_min_lead_echo or self.marked_heading(i):
+                if echo >= s.headline_min_echo or self.marked_heading(i):
                     best = j
+                    break
+                if lead_echo >= s.headline_min_lead_echo:
+                    # a dek repeats the lead too: a line right above it that repeats the title wins
+                    best = j
+                    for k in range(j - 1, max(lo, j - 3) - 1, -1):
+                        if k in skip or not self.headline_shaped(idx[k], cf[k]):
+                            continue
+                        above = _WORD.findall(keys[idx[k]])
+                        if k and above and sum(1 for t in above if t in title) / len(above) >= s.headline_min_echo:
+                            best = k
+                        break
                     break
                 if adjacent and head_seen and best < 0 and not opens and not titled:
                     best = j  # remembered; an echoing line further up still wins
@@ -1226,24 +1297,21 @@ class _Loop:
             return True
         return sum(1 for i in after if self.page.removed[i] is None and self.name_line(i)) >= 2
 
+    def commented(self, sigs: list[int]) -> list[bool]:
+        """For each signature, whether a comment's prose stands between it and the next one."""
+        f, removed, nonblank = self.f, self.page.removed, self.nonblank
+        out = []
+        for x, nxt in zip(sigs, sigs[1:] + [len(self.page.lines)]):
+            lo = bisect_right(nonblank, x)
+            out.append(any(removed[i] is None and f.words[i] >= self.s.near_words and not self.name_line(i)
+                           for i in nonblank[lo:lo + 8] if i < nxt))
+        return out
+
     def comments_from(self, m: int, sigs: list[int]) -> int:
         """How many comments start at the signatures from line ``m`` on: a signature that names
-        its commenter, with a comment's prose under it before the next signature (a list of
-        times or dates in a row is not a thread)."""
-        f, removed = self.f, self.page.removed
-        after = [x for x in sigs if x >= m] + [len(self.page.lines)]
-        n = 0
-        for x, nxt in zip(after, after[1:]):
-            if not self.named_signature(x):
-                continue
-            lo = bisect_right(self.nonblank, x)
-            for i in self.nonblank[lo:lo + 8]:
-                if i >= nxt:
-                    break
-                if removed[i] is None and f.words[i] >= self.s.near_words and not self.name_line(i):
-                    n += 1
-                    break
-        return n
+        its commenter, with a comment's prose under it before the next signature."""
+        after = [x for x in sigs if x >= m]
+        return sum(1 for x, c in zip(after, self.commented(after)) if c and self.named_signature(x))
 
     def named_signature(self, i: int) -> bool:
         """A comment signature that names its commenter: "Reply", a name with the date
