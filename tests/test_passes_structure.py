@@ -451,3 +451,19 @@ def test_legal_fine_print_and_appeals_close_the_article():
     result = clean_and_explain(page(P1, P2, P3, P4, appeal, fine_print))
     assert result.text == page(P1, P2, P3, P4)
     assert {d.code for d in result.decisions} == {"NC922"}
+
+
+def test_prose_above_the_headline_and_its_byline_is_not_the_article():
+    sidebar = ("Welcome to the Harbour Times, the independent paper of the island's four harbours, written by people "
+               "who live here and read by everyone who takes the ferry, since 1952 and still going.")
+    text = page("Ferry timetable changes approved | The Harbour Times", sidebar,
+                "Ferry timetable changes approved", "By Mara Quint | 12 March 2031", P1, P2, P3, P4)
+    result = clean_and_explain(text)
+    assert result.text == page("Ferry timetable changes approved", "By Mara Quint | 12 March 2031", P1, P2, P3, P4)
+    assert {d.line: d.code for d in result.decisions}[sidebar] == "NC902"
+
+
+def test_a_list_under_a_heading_with_a_colon_continues_the_article():
+    items = ["Two ferry tickets", "A rain jacket", "Binoculars for the seals", "A flask of tea"]
+    text = page(P1, P2, "What to bring:", *items, P3, P4)
+    assert clean(text) == text

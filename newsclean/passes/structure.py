@@ -372,9 +372,15 @@ class _Loop:
             if j < done:
                 continue
             lead, first = idx[j - 1], idx[j]
-            if cf[j - 1] < NEAR or f.words[lead] < near or self.gap(lead, first) or self.repeated(lead):
+            if self.gap(lead, first) or self.repeated(lead):
                 continue
             colon = lines[lead].rstrip().endswith(":")
+            # a lead-in: prose, or a heading that ends with a colon right
+            # under the article's prose ("Ingredients:", "What you need:")
+            heading = (colon and f.words[lead] <= 4 and j >= 2 and cf[j - 2] == GOOD and not self.gap(idx[j - 2], lead)
+                       and not _patterns().any_marker(self.page.keys[lead]))
+            if (cf[j - 1] < NEAR or f.words[lead] < near) and not heading:
+                continue
             if not colon and not self.item_mark(first):
                 continue
             k = self.list_end(idx, cf, j, colon)
@@ -456,6 +462,8 @@ class _Loop:
                 numbers.append(v)
             if f.ellipsis[i] or (mark == "l" and not colon):
                 break  # a teaser ("Vista: all the coverage..."), a label outside a lead-in's list
+            if colon and not mark and m > j and (f.date[i] or lines[i].rstrip().endswith(":")):
+                break  # a dateline, or the heading of another part
             if mark or (colon and cf[m] != GOOD and f.words[i] <= self.s.list_item_words
                         and (not f.end[i] or f.words[i] <= 12)):
                 counts[mark or "i"] += 1
@@ -484,10 +492,12 @@ class _Loop:
         if a < 0:
             return changed
         a, b = self.anchor(idx, scores, a, b, context)
+        a0 = a
+        a = self.headline_start(idx, a, b)
         b0 = b
         a, b, tail_why = self.trim_tail(idx, cf, a, b, context)
-        # Lines outside the main region.
-        head_keep = self.headline(idx, cf, a, context)
+        # Lines outside the main region (when the region starts at its headline, all of them).
+        head_keep = self.headline(idx, cf, a, context) if a == a0 else set()
         self.head = [idx[j] for j in sorted(head_keep)]  # the article's head, as this round found it ...
         self.body_start = idx[a]  # ... and where its body starts
         before = [j for j in range(a) if j not in head_keep]
@@ -969,6 +979,18 @@ class _Loop:
                 f"headline words found {under:.0%} against {other:.0%})")
         return start, end
 
+    def headline_start(self, idx: list[int], a: int, b: int) -> int:
+        """Where the region starts: at a line inside it that repeats the page title and stands
+        right above a byline or a dateline (the article's head), when prose stands above that
+        line (a sidebar, a teaser, an introduction to the site); else at ``a``."""
+        echoes = self.title_echoes(idx)
+        if any(a - self.s.headline_window <= h < a for h in echoes):
+            return a  # the region starts under the headline already
+        h = next((h for h in echoes if h >= a), -1)  # only the first line in the region that repeats the title
+        if a < h < b and self.is_byline_or_date(idx[h + 1]):
+            return h
+        return a
+
     def trim_tail(self, idx: list[int], cf: list[int], a: int, b: int, context: bool) -> tuple[int, int, str]:
         """End the region before a weak block of prose that follows the article's main block.
 
@@ -1017,6 +1039,10 @@ class _Loop:
         for k in range(main + 1, len(blocks)):
             if not blocks[k][4]:
                 continue
+            # Structured content that continues the article (headings, items, short lines) with
+            # nothing plainly furniture before it is not its end.
+            if s.continue_structured and not self.furniture_between(idx, cf, blocks[k - 1][1], blocks[k][0], removed):
+                continue
             if blocks[k][2] < s.tail_min_words and not any(
                     blocks[m][2] >= s.resume_min_words and blocks[m][3] < s.far_gap for m in range(k + 1, len(blocks))):
                 return a, blocks[k - 1][1], f"weak block of {blocks[k][2]:.0f} words after the article"
@@ -1024,6 +1050,16 @@ class _Loop:
                 return a, blocks[k - 1][1], (f"block of {blocks[k][2]:.0f} words {blocks[k][3]} lines "
                                              f"after the article")
         return a, b, why
+
+    def furniture_between(self, idx: list[int], cf: list[int], lo: int, hi: int, removed: "list[int] | None") -> bool:
+        """Whether a furniture line stands between positions ``lo`` and ``hi``: a line classed as
+        furniture, one an earlier pass removed (with ``removed``, see ``removed_prefix``), or an
+        end marker."""
+        if any(cf[j] == BAD for j in range(lo + 1, hi)):
+            return True
+        if removed is not None and removed[idx[hi]] - removed[idx[lo] + 1] > 0:
+            return True
+        return bool(self.ends_between(idx[lo], idx[hi] - 1)[0])
 
     def removed_prefix(self) -> list[int]:
         """``r[k]`` = how many non-blank lines before line ``k`` an earlier pass removed."""
