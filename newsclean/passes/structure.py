@@ -36,12 +36,13 @@ blank lines or on where a line stood in the raw page.
 
 from __future__ import annotations
 
+import operator
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from functools import lru_cache
-from itertools import chain, compress, filterfalse
-from operator import not_
+from itertools import chain, compress, filterfalse, repeat
+from operator import itemgetter, not_
 from typing import TYPE_CHECKING, Iterable
 
 from .lines import _MONTH_WORDS, DATELINE_SOURCE, NOTICE, Features, dateline, stop_counts, stopwords
@@ -127,7 +128,6 @@ _CLOSING = (
     r"|(?:to receive|to get|for more|if you (?:enjoyed|liked|found|want|have)|you can (?:also )?(?:follow|reach|contact|email|subscribe|sign up|find)"
     r"|do you have (?:more )?information|(?:have|got) a (?:news )?tip|questions\? comments\?)\b.{0,160}"
     r"\b(?:sign up|subscribe|follow|contact|e-?mail|newsletter|feed|twitter|facebook|instagram|click|app|editors?|tip|us)\b"
-    r"|[\w.'’ -]{2,50}? can be (?:reached|contacted|followed|emailed) (?:at|on|via|by)\b"
     r"|follow (?:[\w.'’@-]+ ){1,4}on (?:twitter|facebook|instagram|linkedin|mastodon|threads|bluesky)"
     # author boxes, the story's earlier life, photo credits
     r"|(?:about the (?:author|writer|authors)|über den autor|über die autorin|à propos de l'auteur|sobre el autor|o autorze)\b"
@@ -147,15 +147,24 @@ _CLOSING_HEADING = (
     r"|sobre (?:el autor|nosotros)|o autorze|o nas|(?:important|legal) (?:information|notice|notes?)|disclaimer|risk warning"
     r"|haftungsausschluss|rechtliche hinweise|mentions légales|aviso legal)\s*:?\Z"
 )
-# Legal text, wherever it stands in the line.
+# Parts of ``_CLOSING_ANYWHERE``'s phrases (a quick test before the search).
+_ANYWHERE_STEMS = ("personal", "rights", "rechte", "droits", "may not be", "reflect", "represent", "intended",
+                   "to be taken", "to be construed", "should not be", "purposes only", "forward-looking", "commission",
+                   "compensation", "javascript", "can be")
+# Legal text and contact lines ("Ann Lee can be reached at ..."), wherever they stand in the line.
 _CLOSING_ANYWHERE = (
     r"this copy is for your personal|personal,? non-?commercial use|all rights reserved|alle rechte vorbehalten|tous droits réservés"
     r"|may not be (?:published|reproduced|copied|republished|redistributed|rewritten|broadcast)"
     r"|do(?:es)? not (?:necessarily )?(?:reflect|represent) the (?:views|opinions|position)|(?:is|are) not (?:intended|to be (?:construed|taken)) as"
     r"|should not be (?:taken|construed|relied (?:up)?on) as|for (?:general )?information(?:al)? purposes only|forward-looking statements"
     r"|(?:we|i) (?:may )?(?:earn|receive) (?:a )?(?:small )?(?:commission|compensation)|javascript is (?:not enabled|disabled|required)"
-    r"|please enable javascript"
+    r"|please enable javascript|\bcan be (?:reached|contacted|followed|emailed) (?:at|on|via|by)\b"
 )
+# Parts of words one of ``_LEGAL_CUES`` holds (a quick test before the search).
+_LEGAL_STEMS = ("advice", "liab", "respons", "warrant", "guarant", "permitted", "performance", "accuracy",
+                "completeness", "terms", "policy", "jurisdiction", "permission", "consent", "notice", "affiliat",
+                "indicative", "consult", "constitu", "offer", "solicitation", "haftung", "gewähr", "anlageberatung",
+                "stellt keine", "costituisce", "representation", "conditions")
 # Phrases of legal fine print; a line holding two of them is legal text ("... does not constitute
 # investment advice ... we accept no liability ...").
 _LEGAL_CUES = (
@@ -182,9 +191,12 @@ _BIO = (
 _NUMBERED = re.compile(r"\s*(?:(?:step|schritt|étape|paso|krok|punkt|no\.?|nr\.?|#)\s*)?(\d{1,2})(?:[.)](?!\d)|:(?!\d)|\s+[-–—])\s*\S",
                        re.I).match
 _BULLET_CHARS = "•·▪◦‣●■□➤►▸✓✔*+–—-"
-_ITEM_FIRSTS = frozenset("0123456789#" + _BULLET_CHARS)
-_ITEM_WORDS = frozenset("step schritt étape paso krok punkt no no. nr nr. q a f r p o question answer frage antwort "
-                        "réponse pregunta respuesta pytanie odpowiedź q. a.".split())
+# Where a line may open a list item (see ``_Loop.list_starts``): a digit, a bullet, "Step 2", "Q:";
+# and the first characters these may have.
+_ITEM_START = re.compile(
+    rf"\s*(?:[0-9#{re.escape(_BULLET_CHARS)}]|(?:step|schritt|étape|paso|krok|punkt|no\.?|nr\.?)\s*\d"
+    rf"|(?:q|a|f|r|p|o|question|answer|frage|antwort|réponse|pregunta|respuesta|pytanie|odpowiedź)\s*[:.]\s)", re.I).match
+_ITEM_FIRSTS = frozenset("0123456789#" + _BULLET_CHARS + "sénqafrpokSÉNQAFRPOK")
 _BULLET = re.compile(rf"\s*[{_BULLET_CHARS}](?:\s|\Z)").match
 _QA = re.compile(r"\s*(?:q|a|f|r|p|o|question|answer|frage|antwort|réponse|pregunta|respuesta|pytanie|odpowiedź)\s*[:.]\s+\S", re.I).match
 _LABEL = re.compile(r"\s*[^\s:][^:]{0,38}:\s+\S").match
@@ -258,13 +270,17 @@ class _Loop:
         self._listy: dict[int, tuple[bool, bool]] = {}  # whether a line is list-like as a short, a near-good line
         self._quantities: set[int] | None = None  # lines opening with a quantity and a unit
         self._echoes: tuple[int, set[int]] | None = None  # the title line and the lines repeating it
+        self._echo_pos: tuple[list[int] | None, list[int]] = (None, [])  # their positions in the last idx
         self.head: list[int] = []  # the head lines (headline, dek, byline, date) the last round kept
         self.body_start = -1  # the first line of the region the last round found
         self._closing: dict[int, bool] = {}  # whether a line closes an article (see ``is_closing``)
+        self._legal: dict[int, bool] = {}  # whether a line is legal text (see ``is_legal``)
         self._item_marks: dict[int, str] = {}  # how a line opens as a list item (see ``item_mark``)
-        self._meta: dict[int, bool] = {}  # whether a line is a card's meta line (see ``is_meta``) ...
+        self._meta: set[int] = set()  # the meta lines of cards (see ``meta_lines``) ...
+        self._meta_seen: set[int] = set()  # ... among the lines looked at ...
         self._meta_for: str | None = "?"  # ... for this language
-        self._list_starts: set[int] | None = None  # lines that may open or lead in a list item
+        self._cards_read = False  # whether a round looked for cards
+        self._list_starts: list[int] | None = None  # lines that may open or lead in a list item
         self._embeds: set[int] | None = None  # attribution lines of embedded posts
         self._key_counts: Counter[str] | None = None  # how often the page holds each line's text
 
@@ -367,21 +383,23 @@ class _Loop:
         starts = self.list_starts()
         out: set[int] = set()
         done = 0
-        # only where a line opens as an item or follows a lead-in with a colon
-        for j in [j for j in range(1, len(idx)) if idx[j] in starts or idx[j - 1] in starts]:
+        # only where a line opens as an item or follows a lead-in with a colon (found by bisection: idx is sorted)
+        n = len(idx)
+        hits = [j for j, i in zip(map(bisect_left, repeat(idx), starts), starts) if j < n and idx[j] == i]
+        for j in sorted({j for j in hits if j} | {j + 1 for j in hits if j + 1 < n}):
             if j < done:
                 continue
             lead, first = idx[j - 1], idx[j]
-            if self.gap(lead, first) or self.repeated(lead):
-                continue
             colon = lines[lead].rstrip().endswith(":")
+            if not colon and (cf[j - 1] < NEAR or not self.item_mark(first)):
+                continue  # the quick tests first
             # a lead-in: prose, or a heading that ends with a colon right
             # under the article's prose ("Ingredients:", "What you need:")
             heading = (colon and f.words[lead] <= 4 and j >= 2 and cf[j - 2] == GOOD and not self.gap(idx[j - 2], lead)
                        and not _patterns().any_marker(self.page.keys[lead]))
             if (cf[j - 1] < NEAR or f.words[lead] < near) and not heading:
                 continue
-            if not colon and not self.item_mark(first):
+            if self.gap(lead, first) or self.repeated(lead):
                 continue
             k = self.list_end(idx, cf, j, colon)
             if k > j:
@@ -394,8 +412,10 @@ class _Loop:
         "A post shared by …") and the post's text above it. They are part of the story."""
         if self._embeds is None:
             lines = self.page.lines
-            self._embeds = {i for i in self.nonblank if "@" in lines[i] or "shared by" in lines[i].lower()
-                            if _EMBED_LINE(lines[i])}
+            keys = list(map(self.page.keys.__getitem__, self.nonblank))
+            maybe = compress(self.nonblank, map(operator.or_, map(operator.contains, keys, repeat("@")),
+                                                map(operator.contains, keys, repeat("shared by"))))
+            self._embeds = {i for i in maybe if _EMBED_LINE(lines[i])}
         if not self._embeds:
             return set()
         out = set()
@@ -407,22 +427,24 @@ class _Loop:
                     out.add(idx[j - 1])
         return out
 
-    def list_starts(self) -> set[int]:
+    def list_starts(self) -> list[int]:
         """The lines that may open an item of a list or lead one in: they open with a digit, a
-        bullet or a word that numbers or asks ("Step", "Q:"), or end with a colon (string tests only)."""
+        bullet, "Step 2" or "Q:", or end with a colon (C-level loops; the pattern runs only on
+        the lines whose first character may open an item)."""
         if self._list_starts is None:
-            lines = self.page.lines
-            firsts = [lines[i].lstrip()[:1] for i in self.nonblank]
-            self._list_starts = {
-                i for i, c in zip(self.nonblank, firsts)
-                if c in _ITEM_FIRSTS or lines[i].rstrip().endswith(":")
-                or (c.isalpha() and lines[i].lstrip()[:14].split(":", 1)[0].split(" ", 1)[0].lower() in _ITEM_WORDS)}
+            lines, nonblank = self.page.lines, self.nonblank
+            texts = list(map(lines.__getitem__, nonblank))
+            maybe = list(compress(nonblank, map(_ITEM_FIRSTS.__contains__, map(itemgetter(0), map(str.lstrip, texts)))))
+            opens = compress(maybe, map(_ITEM_START, map(lines.__getitem__, maybe)))
+            inner = list(compress(nonblank, map(self.f.inner.__getitem__, nonblank)))  # a colon is inner punctuation
+            colons = compress(inner, map(str.endswith, map(str.rstrip, map(lines.__getitem__, inner)), repeat(":")))
+            self._list_starts = sorted({*opens, *colons})
         return self._list_starts
 
     def repeated(self, i: int) -> bool:
         """Whether the page holds line ``i``'s text more than once."""
         if self._key_counts is None:
-            self._key_counts = Counter(self.page.keys[k] for k in self.nonblank)
+            self._key_counts = Counter(map(self.page.keys.__getitem__, self.nonblank))
         return self._key_counts[self.page.keys[i]] > 1
 
     def item_mark(self, i: int) -> str:
@@ -484,13 +506,16 @@ class _Loop:
     def apply(self, idx: list[int], cf: list[int], rev: list[int], scores: list[float], context: bool) -> bool:
         """Find the article among the classified lines ``idx`` and drop what is not part of it."""
         page, s = self.page, self.s
-        # Cards of other stories go wherever they stand; the region is then found without them.
-        if self.drop_cards(idx, cf, 0, len(idx) - 1):
-            return True
         changed = False
         a, b = self.region(idx, scores, context)
         if a < 0:
             return changed
+        # Cards of other stories go from the region down (looked for in the first round); the
+        # region is then found without them.
+        if not self._cards_read:
+            self._cards_read = True
+            if self.drop_cards(idx, cf, a, len(idx) - 1):
+                return True
         a, b = self.anchor(idx, scores, a, b, context)
         a0 = a
         a = self.headline_start(idx, a, b)
@@ -546,15 +571,25 @@ class _Loop:
         changed |= self.drop_closing(idx, cf, a, b)
         return changed
 
+    def is_legal(self, i: int) -> bool:
+        """Whether line ``i`` is legal text (see ``_CLOSING_ANYWHERE`` and ``_LEGAL_CUES``)."""
+        got = self._legal.get(i)
+        if got is None:
+            key = self.page.keys[i]
+            got = self._legal[i] = (
+                (any(map(key.__contains__, _ANYWHERE_STEMS)) and _patterns().closing_anywhere(key) is not None)
+                or (any(map(key.__contains__, _LEGAL_STEMS)) and len(set(_patterns().legal_cues(key))) >= 2))
+        return got
+
     def is_closing(self, i: int) -> bool:
         """Whether line ``i`` is one that closes an article: an appeal, a bio, a credit, a footer, legal text."""
         got = self._closing.get(i)
         if got is None:
             f, key = self.f, self.page.keys[i]
             got = ((f.words[i] <= self.s.closing_max_words and (
-                _patterns().closing(key) is not None or _patterns().closing_anywhere(key) is not None
+                _patterns().closing(key) is not None
                 or ((f.words[i] >= self.s.bio_min_words or _SENTENCES(key) >= 2) and _patterns().bio(key) is not None)))
-                or len(set(_patterns().legal_cues(key))) >= 2)
+                or self.is_legal(i))
             self._closing[i] = got
         return got
 
@@ -708,7 +743,7 @@ class _Loop:
         """One letter per line of positions ``a``..``b`` for the card search: "P" a short
         paragraph (a teaser's summary), "T" a title (no sentence end), "M" a meta line
         (a date or time, a byline, a count, a name, a source), "x" anything else."""
-        f, s, in_lists, meta = self.f, self.s, self.in_lists, self.is_meta
+        f, s, in_lists, meta = self.f, self.s, self.in_lists, self._meta.__contains__  # filled by drop_cards
         words, end, links = f.words, f.end, f.links
         teaser_max, title_max = s.teaser_max_words, s.headline_max_words
         keys = self.page.keys
@@ -721,17 +756,17 @@ class _Loop:
             else "x"
             for i, c in zip(idx[a:b + 1], cf[a:b + 1]))
 
-    def is_meta(self, i: int) -> bool:
-        """A line that says who, when or how many about what stands next to it: a date or a
-        time, a byline, a bare count, a person's or a source's name (up to four capitalised words)."""
-        got = self._meta.get(i)
-        if got is None:
-            f = self.f
-            got = (self.is_byline_or_date(i) or (f.digits[i] >= 0.5 and f.tokens[i] <= 4)
-                   or (f.tokens[i] <= 5 and _RELATIVE_TIME(self.page.keys[i]) is not None)
-                   or (1 <= f.tokens[i] <= 4 and not f.end[i] and not self.stops[i] and not f.digits[i]
-                       and f.caps[i] >= 1.0))
-        return got
+    def meta_lines(self, lines_at: list[int]) -> set[int]:
+        """The lines that say who, when or how many about what stands next to them: a date or a
+        time, a byline, a bare count, a relative time ("4 hours ago"), a person's or a source's
+        name (up to four capitalised words without a stop word), among the lines ``lines_at``."""
+        f, lines, keys, stops = self.f, self.page.lines, self.page.keys, self.stops
+        tokens, date, digits, end, caps = f.tokens, f.date, f.digits, f.end, f.caps
+        byline, relative = _BYLINE.match, _RELATIVE_TIME
+        return {i for i in compress(lines_at, map((13).__gt__, map(tokens.__getitem__, lines_at))) if (
+            date[i] or (digits[i] >= 0.5 and tokens[i] <= 4)
+            or (tokens[i] <= 4 and not end[i] and not stops[i] and not digits[i] and caps[i] >= 1.0)
+            or (tokens[i] <= 5 and relative(keys[i]) is not None) or byline(lines[i].strip()) is not None)}
 
     def drop_cards(self, idx: list[int], cf: list[int], a: int, b: int) -> bool:
         """Drop lists of cards: at least ``teaser_pairs`` cards in a row, each a title, a
@@ -739,13 +774,29 @@ class _Loop:
         count) around them: other stories' teasers, not the article."""
         page, need = self.page, self.s.teaser_pairs
         if self._meta_for != self.language:  # meta lines depend on the language (a name has no stop word)
-            self._meta, self._meta_for = {}, self.language
-        meta = self._meta
-        missing = [i for i in idx[a:b + 1] if i not in meta]
+            self._meta, self._meta_seen, self._meta_for = set(), set(), self.language
+        missing = [i for i in idx[a:b + 1] if i not in self._meta_seen]
         if missing:
-            meta.update(zip(missing, map(self.is_meta, missing)))
-        if sum(map(meta.__getitem__, idx[a:b + 1])) < need:
-            return False  # every card has a meta line
+            self._meta |= self.meta_lines(missing)
+            self._meta_seen.update(missing)
+        # Every card has a meta line: cards in a row are where ``need`` meta lines stand at most
+        # _CARD_REACH lines apart; only those stretches are read.
+        at = list(compress(range(a, b + 1), map(self._meta.__contains__, idx[a:b + 1])))
+        changed = False
+        lo = 0
+        for k in range(1, len(at) + 1):
+            if k < len(at) and at[k] - at[k - 1] <= _CARD_REACH:
+                continue
+            lo_j, hi_j = max(a, at[lo] - _CARD_REACH), min(b, at[k - 1] + _CARD_REACH)
+            # ... and where as many lines end a sentence (the summaries)
+            if k - lo >= need and sum(map(self.f.end.__getitem__, idx[lo_j:hi_j + 1])) >= need:
+                changed |= self._drop_cards(idx, cf, lo_j, hi_j)
+            lo = k
+        return changed
+
+    def _drop_cards(self, idx: list[int], cf: list[int], a: int, b: int) -> bool:
+        """``drop_cards`` on the positions ``a``..``b``."""
+        page, need = self.page, self.s.teaser_pairs
         tags = self.card_tags(idx, cf, a, b)
         # A card runs from a title to the next one; cards in a row share their shape (meta lines counted once).
         starts = [m.start() for m in re.finditer("T", tags)] + [len(tags)]
@@ -897,21 +948,29 @@ class _Loop:
             if len(tset) >= 2:
                 least = max(2, 0.4 * len(tset))
                 tokens, top = f.tokens, self.s.headline_max_words
-                for i in self.nonblank[1:]:
-                    if not least <= tokens[i] <= top or keys[i][:1] == "":
-                        continue
-                    toks = _WORD.findall(keys[i])
-                    if toks[0] not in tset and toks[-1] not in tset:
-                        continue  # a line that repeats the title starts or ends with one of its words
+                # the title's words, and its words between spaces ("ferry-timetable"), for a quick test
+                loose = tset | {w.strip(_PUNCT) for w in keys[title_line].split()}
+                sized = [i for i in self.nonblank[1:] if least <= tokens[i] <= top]
+                ks = list(map(keys.__getitem__, sized))
+                # a line that repeats the title starts or ends with one of its words (C-level loops)
+                firsts = map(str.strip, map(itemgetter(0), map(str.partition, ks, repeat(" "))), repeat(_PUNCT))
+                lasts = map(str.strip, map(itemgetter(2), map(str.rpartition, ks, repeat(" "))), repeat(_PUNCT))
+                ends = map(operator.or_, map(loose.__contains__, firsts), map(loose.__contains__, lasts))
+                for i in compress(sized, ends):
+                    key = keys[i]
+                    toks = _WORD.findall(key)
                     common = sum(1 for t in toks if t in tset)
                     if common >= 0.8 * len(toks) and len(set(toks) & tset) >= max(2, 0.4 * len(tset)):
                         found.add(i)
             self._echoes = (title_line, found)
+        if self._echo_pos[0] is idx:
+            return self._echo_pos[1]
         out = []
         for i in sorted(self._echoes[1]):  # idx is sorted: each line's position by bisection
             j = bisect_left(idx, i)
             if j < len(idx) and idx[j] == i:
                 out.append(j)
+        self._echo_pos = (idx, out)
         return out
 
     def anchor(self, idx: list[int], scores: list[float], a: int, b: int, context: bool) -> tuple[int, int]:
@@ -1265,8 +1324,8 @@ class _Loop:
                       + [(x, f"comment thread, {len(sigs) - k} signatures from here") for k, x in enumerate(thread)])
         if not ends:
             return False
-        # Prose that closes an article (legal text, appeals) is not the story's prose.
-        good = [f.words[i] if (cf[j] == GOOD or i in self.in_lists) and not self.is_closing(i) else 0.0
+        # Legal text is not the story's prose.
+        good = [f.words[i] if (cf[j] == GOOD or i in self.in_lists) and not self.is_legal(i) else 0.0
                 for j, i in enumerate(idx)]
         total = sum(good[a:b + 1])
         if not total:
@@ -1483,6 +1542,9 @@ _RELATIVE_TIME = re.compile(r"(?:(?:updated |posted |published )?\d+\s*(?:s|secs
                             r"|il y a \d+ \w+|ayer|hoy|hace \d+ \w+|wczoraj|dzisiaj)\Z").match
 
 
+_CARD_REACH = 5  # the lines of a card: meta lines of cards in a row stand at most this many lines apart
+
+
 def _card_shape(tags: str) -> str:
     """The shape of a card in the tags of ``_Loop.card_tags`` (from its title to the next title):
     its letters with each run of meta lines as one "M"; "" when it is not a card (not one
@@ -1529,6 +1591,7 @@ def _patterns() -> _Patterns:
 
 
 _WORD = re.compile(r"\w+")
+_PUNCT = "\"'“”‘’«»„.,:;!?()[]|-–—…*"
 
 
 
