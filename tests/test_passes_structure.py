@@ -467,3 +467,8 @@ def test_a_list_under_a_heading_with_a_colon_continues_the_article():
     items = ["Two ferry tickets", "A rain jacket", "Binoculars for the seals", "A flask of tea"]
     text = page(P1, P2, "What to bring:", *items, P3, P4)
     assert clean(text) == text
+
+
+def test_a_live_blog_reporters_time_stamps_are_not_comment_signatures():
+    text = page(P1, P2, P3, "10:09 Mara Quint", P4, "09:13 Mara Quint", P5, "08:40 Tom Hask", P1.replace("Monday", "Friday"))
+    assert clean(text) == text

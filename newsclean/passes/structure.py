@@ -43,9 +43,9 @@ from collections import Counter
 from functools import lru_cache
 from itertools import chain, compress, filterfalse, repeat
 from operator import itemgetter, not_
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
-from .lines import _MONTH_WORDS, DATELINE_SOURCE, NOTICE, Features, dateline, stop_counts, stopwords
+from .lines import _DATE_BY_MONTH, _MONTH_WORDS, _MONTHS, DATELINE_SOURCE, NOTICE, Features, dateline, stop_counts, stopwords
 
 if TYPE_CHECKING:
     from ..pipeline import Page
@@ -726,7 +726,7 @@ class _Loop:
         while j < b:
             k = j
             while (k + 1 <= b and cf[k] == SHORT and not f.end[idx[k]] and f.words[idx[k]] >= 2
-                   and not _BARE_TIME(self.page.keys[idx[k]])
+                   and not _BARE_TIME(self.page.keys[idx[k]]) and not _live_blog_stamp(self.page.keys[idx[k]])
                    and cf[k + 1] >= NEAR and f.words[idx[k + 1]] <= s.teaser_max_words):
                 k += 2
             pairs = (k - j) // 2
@@ -1298,7 +1298,7 @@ class _Loop:
             for j in _signatures(ks, [self.page.nwords[i] for i in missing]):
                 # an embedded post's attribution ("— Ann Lee (@annlee) May 3, 2024") and a live
                 # blog's time stamp ("10:42 am") are parts of the article, not signatures
-                if not (_EMBED_ATTRIBUTION(lines[missing[j]]) or _BARE_TIME(ks[j])):
+                if not (_EMBED_ATTRIBUTION(lines[missing[j]]) or _BARE_TIME(ks[j]) or _live_blog_stamp(ks[j])):
                     kind[missing[j]] |= _SIGNATURE_LINE
         span = range(lo + 1, hi + 1)
         return ([i for i in span if kind[i] & _MARKER],  # type: ignore[operator]
@@ -1534,6 +1534,20 @@ def _SENTENCES(key: str) -> int:
     return len(re.findall(r"[.!?][\"')\]]* ", key)) + (key[-1:] in ".!?")
 
 
+@lru_cache(maxsize=1)
+def _day_search() -> "Callable[[str], Any]":
+    """A day in a line: a date by its month or in digits, or a relative day ("2 hours ago", "yesterday")."""
+    return re.compile(rf"{_DATE_BY_MONTH}|\b(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)\b"
+                      rf"|\b\d{{4}}-\d{{2}}-\d{{2}}\b|\b\d{{1,2}}[./]\d{{1,2}}[./]\d{{2,4}}\b"
+                      r"|\bago\b|\byesterday\b|\btoday\b|\bgestern\b|\bheute\b|\bvor\b", re.I).search
+
+
+def _live_blog_stamp(key: str) -> bool:
+    """A live blog's time stamp with its reporter ("10:09 Ann Lee"): a time of day without a day."""
+    return _TIME_OF_DAY(key) is not None and _day_search()(key) is None
+
+
+_TIME_OF_DAY = re.compile(r"\b\d{1,2}[:.h]\d{2}\b").search
 _MAYBE_DATED = re.compile(r"\d|:\Z").search
 # The attribution line of an embedded social post.
 # A relative time: "4 hours ago", "Yesterday", "vor 2 Stunden".
