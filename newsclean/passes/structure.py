@@ -4,23 +4,38 @@ The structural passes run on the lines the pattern rules left, as one loop:
 
 1. ``classify`` — each line gets a context-free class from shallow features
    (good prose, near-good, short, furniture), then short and near-good lines
-   are revised from their neighbours (jusText's two passes). Inside the
-   article, furniture lines go with ``NC911``; runs of list-like lines (a box
-   of links or headlines) and title-and-teaser lists go with ``NC912``.
+   are revised from their neighbours (jusText's two passes). Lists that
+   continue the article's prose (numbered items, bullets, Q&A, items under a
+   lead-in with a colon) and embedded posts are content however short their
+   lines. Inside the article, furniture lines go with ``NC911``; runs of
+   list-like lines (a box of links or headlines), title-and-teaser lists and
+   cards of other stories (a title, a summary and meta lines, the same shape
+   three times in a row) go with ``NC912``.
 2. ``region`` — lines are scored (content positive, furniture negative) and the
    maximum-sum segment is the article's main region (Pasternack & Roth, 2009);
    lines the pattern rules removed between two lines count against joining
-   them. The region's prose is split into blocks; a weak block after the main
-   block, or a small one far below it, ends the article. Lines before the
-   region (above the headline) go with ``NC902``, after it with ``NC903``.
+   them. The region is anchored at the headline (the first line that repeats
+   the page title): a stronger block elsewhere (a disclaimer, a comment
+   thread) does not take it from the text under the headline, and prose above
+   a headline that stands over its byline is not the article. The region's
+   prose is split into blocks; a weak block after the main block, or a small
+   one far below it, ends the article. Lines before the region (above the
+   headline) go with ``NC902``, after it with ``NC903``.
 3. ``headline`` — the headline is a short line before the region that echoes
    the page-title line (the first line) or the first paragraphs, or sits right
    above a byline or dateline; it stays with the dek, bylines and datelines
-   under it. Furniture between headline and article goes with ``NC904``.
+   under it. Furniture between headline and article goes with ``NC904``. The
+   head's lines are recorded by role (``Page.parts``: headline, dek, byline,
+   date); with ``Settings.body_only`` they go with ``NC905``.
 4. ``ends`` — an end marker after the bulk of the prose ("Comments", "Leave a
    reply", "Related articles") or the first of three comment signatures cuts
-   the rest with ``NC921`` (the marker itself with ``NC920``); after a
-   "Read also" box the article may resume, and then it is not cut.
+   the rest with ``NC921`` (the marker itself with ``NC920``); a comment
+   heading with commenters under it, or a thread of named signatures, ends
+   even a short article; after a "Read also" box the article may resume, and
+   then it is not cut. Embedded-post attributions and a live blog's time
+   stamps are not signatures. What closes an article without being part of
+   it (appeals, long bios, post footers, legal text, an "About us" box) goes
+   with ``NC922``.
 
 Rounds repeat on the lines still kept until nothing changes: first plain
 rounds, then rounds that also read the lines earlier passes removed, then plain
