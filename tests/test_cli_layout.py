@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from newsclean import clean
+from newsclean import clean, extract
 from newsclean.cli import main
 
 # A page as w3m -dump writes it: every paragraph hard-wrapped, list items indented with "•".
@@ -132,7 +132,7 @@ def test_explain_format_json_carries_end_line_and_columns(runner, pages):
 
 def test_format_json_carries_the_layout_with_explain(runner, pages):
     plain = json.loads(runner.invoke(main, ["wrapped.txt", "--format", "json"]).stdout)
-    assert plain == {"path": "wrapped.txt", "text": clean(WRAPPED)}
+    assert plain == {"path": "wrapped.txt", "text": clean(WRAPPED), **extract(WRAPPED).to_dict()}
     explained = json.loads(runner.invoke(main, ["wrapped.txt", "--format", "json", "--explain"]).stdout)
     assert explained["layout"]["name"] == "wrapped" and 70 <= explained["layout"]["width"] <= 80
     assert explained["removed"][0]["end_line"] == 2

@@ -51,10 +51,6 @@ KNOWN_MISSES = {
     "bridge-bats-lxml.glued": "headline and byline are dropped as before-main-region (NC902)",
     "bridge-bats-oneline.glued": "headline and byline are dropped as before-main-region (NC902); the date is "
                                  "glued to the share bar ('2025Facebook') and goes with it",
-    "market-hall-lxml.glued": "read as lines, the glued share bar 'Share on FacebookShare on TwitterShare via "
-                              "Email' is kept",
-    "market-hall-oneline.glued": "the title segment, the cookie banner's second sentence, the menu's last "
-                                 "item, 'Subscribe' and the first share link are kept",
 }
 
 

@@ -216,7 +216,7 @@ def test_a_text_of_very_many_lines_is_cleaned_in_blocks():
     config = Config().with_options(select=["NC1", "NC2", "NC3", "NC4"])
     text = ("Watch CBS News\n" + ARTICLE + "\n") * (BLOCK_LINES // 2)
     assert needs_blocks(text)
-    cleaned, stats, _notes, _decisions, _layout = clean_page(text, config, details=False)
+    cleaned, stats, _notes, _decisions, _layout, _head = clean_page(text, config, details=False)
     assert cleaned == clean(text, config) and stats["NC301"] == BLOCK_LINES // 2
 
 

@@ -449,7 +449,7 @@ class _Loop:
         if self._list_starts is None:
             lines, nonblank = self.page.lines, self.nonblank
             texts = list(map(lines.__getitem__, nonblank))
-            maybe = list(compress(nonblank, map(_ITEM_FIRSTS.__contains__, map(itemgetter(0), map(str.lstrip, texts)))))
+            maybe = list(compress(nonblank, map(_ITEM_FIRSTS.__contains__, map(itemgetter(slice(1)), map(str.lstrip, texts)))))
             opens = compress(maybe, map(_ITEM_START, map(lines.__getitem__, maybe)))
             inner = list(compress(nonblank, map(self.f.inner.__getitem__, nonblank)))  # a colon is inner punctuation
             colons = compress(inner, map(str.endswith, map(str.rstrip, map(lines.__getitem__, inner)), repeat(":")))
