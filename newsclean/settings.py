@@ -54,7 +54,6 @@ class Settings:
     far_gap: int = 4                  # a block this many lines after the previous one ...
     far_min_share: float = 0.3        # ... needs this share of the main block's words to stay
     tail_gaps: bool = True           # whether lines the pattern rules removed also split blocks
-    continue_structured: bool = False # a block after the article with no furniture before it continues it
     lead_min_words: float = 0.0      # a block before the main block with fewer words is left out of the region
     teaser_pairs: int = 3             # this many (short title, short paragraph) pairs in a row are a list of teasers ...
     teaser_max_words: float = 35.0    # ... when each paragraph has at most this many words

@@ -1113,10 +1113,6 @@ class _Loop:
         for k in range(main + 1, len(blocks)):
             if not blocks[k][4]:
                 continue
-            # Structured content that continues the article (headings, items, short lines) with
-            # nothing plainly furniture before it is not its end.
-            if s.continue_structured and not self.furniture_between(idx, cf, blocks[k - 1][1], blocks[k][0], removed):
-                continue
             if blocks[k][2] < s.tail_min_words and not any(
                     blocks[m][2] >= s.resume_min_words and blocks[m][3] < s.far_gap for m in range(k + 1, len(blocks))):
                 return a, blocks[k - 1][1], f"weak block of {blocks[k][2]:.0f} words after the article"
@@ -1124,16 +1120,6 @@ class _Loop:
                 return a, blocks[k - 1][1], (f"block of {blocks[k][2]:.0f} words {blocks[k][3]} lines "
                                              f"after the article")
         return a, b, why
-
-    def furniture_between(self, idx: list[int], cf: list[int], lo: int, hi: int, removed: "list[int] | None") -> bool:
-        """Whether a furniture line stands between positions ``lo`` and ``hi``: a line classed as
-        furniture, one an earlier pass removed (with ``removed``, see ``removed_prefix``), or an
-        end marker."""
-        if any(cf[j] == BAD for j in range(lo + 1, hi)):
-            return True
-        if removed is not None and removed[idx[hi]] - removed[idx[lo] + 1] > 0:
-            return True
-        return bool(self.ends_between(idx[lo], idx[hi] - 1)[0])
 
     def removed_prefix(self) -> list[int]:
         """``r[k]`` = how many non-blank lines before line ``k`` an earlier pass removed."""
