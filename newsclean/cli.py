@@ -74,8 +74,9 @@ layout_options = option_group(
 output_options = option_group(
     click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
                  show_default=True,
-                 help="text: the cleaned pages; json: JSON Lines on stdout, one object per page "
-                      "(path, text; with --explain also removed and notes)."),
+                 help="text: the cleaned pages; json: JSON Lines on stdout, one object per page (path, text, "
+                      "headline, dek, byline, date, body; with --explain also removed and notes); with --jsonl, "
+                      "the parts go in each record's --explain-field."),
     click.option("--explain-format", type=click.Choice(["text", "json"]), default="text", show_default=True,
                  help="How --explain prints decisions on stderr: text lines, or JSON Lines (one object per "
                       "removed line: path, line, text, code, rule, stage, detail). Implies --explain."),
@@ -339,7 +340,7 @@ def clean_command(inputs: tuple[str, ...], output: Any, in_place: bool, pattern:
         from .jsonl import EXPLAIN_FIELD, MAX_RECORD_BYTES
 
         code = _clean_jsonl(inputs, output, config, tables, field_path=field_path, on_error=on_error,
-                            explain=explain, explain_field=explain_field or EXPLAIN_FIELD,
+                            explain=explain, parts=output_format == "json", explain_field=explain_field or EXPLAIN_FIELD,
                             max_record_bytes=max_record_mb << 20 if max_record_mb else MAX_RECORD_BYTES,
                             site_field=site_field, learn=learn_repeats, save_repeats=save_repeats,
                             force=force, workers=n_workers, progress_on=progress_on, quiet=quiet,
@@ -684,7 +685,8 @@ def _check_jsonl_output(path: str, output: Path | None, save_repeats: Path | Non
 
 
 def _clean_jsonl(inputs: tuple[str, ...], output: Path | None, config: Any, tables: Any, *, field_path: str,
-                 on_error: str, explain: bool, explain_field: str, max_record_bytes: int, site_field: str | None,
+                 on_error: str, explain: bool, parts: bool, explain_field: str, max_record_bytes: int,
+                 site_field: str | None,
                  learn: bool, save_repeats: Path | None, force: bool, workers: int, progress_on: bool, quiet: bool,
                  show_stats: bool, other_inputs: list[tuple[str, Path]]) -> int:
     import time
@@ -697,7 +699,8 @@ def _clean_jsonl(inputs: tuple[str, ...], output: Path | None, config: Any, tabl
     if path == "-":
         _stdin(not inputs)
     try:
-        opts = jsonl.JsonlOptions(field=field_path, explain=explain, explain_field=explain_field, on_error=on_error,
+        opts = jsonl.JsonlOptions(field=field_path, explain=explain, parts=parts, explain_field=explain_field,
+                                  on_error=on_error,
                                   site_field=site_field, max_record_bytes=max_record_bytes)
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None

@@ -64,6 +64,8 @@ class JsonlOptions:
     field: str = "text"
     explain: bool = False
     explain_field: str = EXPLAIN_FIELD
+    # the article's parts (headline, dek, byline, date, body) in the explain field (--format json)
+    parts: bool = False
     on_error: str = "pass"
     site_field: str | None = None
     max_record_bytes: int = MAX_RECORD_BYTES
@@ -302,17 +304,23 @@ class _Cleaner:
         opts = self.opts
         record, member = parse_record(raw, opts.field)
         site = record_site(record, opts.site_field) if opts.site_field else ""
-        if opts.explain and record.has(opts.explain_field):
-            raise BadRecord(f"has a field {opts.explain_field!r} already, where --explain would put the decisions "
-                            "(--explain-field names another)")
+        if (opts.explain or opts.parts) and record.has(opts.explain_field):
+            what = "--explain would put the decisions" if opts.explain else "--format json would put the article's parts"
+            raise BadRecord(f"has a field {opts.explain_field!r} already, where {what} (--explain-field names another)")
         cfg = self.config_for(site)
-        text, stats, notes, decisions, layout, _head = clean_page(member[3], cfg, opts.explain)
+        text, stats, notes, decisions, layout, head = clean_page(member[3], cfg, opts.explain)
         out.stats.update(stats)
         out.gave_up.update(cfg.compiled().matcher.take_gave_up())
         extra = None
-        if opts.explain:
-            why = SimpleNamespace(decisions=decisions, notes=notes, layout=layout)
-            extra = (opts.explain_field, explanation(why))
+        if opts.explain or opts.parts:
+            added: dict[str, Any] = {}
+            if opts.parts:
+                from .article import parts
+
+                added.update(parts(text, head))
+            if opts.explain:
+                added.update(explanation(SimpleNamespace(decisions=decisions, notes=notes, layout=layout)))
+            extra = (opts.explain_field, added)
         return splice(record, member, text, extra)
 
     def chunk(self, first_lineno: int, lines: list[bytes | TooLong]) -> ChunkResult:

@@ -61,6 +61,28 @@ def test_explain_adds_decisions_in_their_own_field(runner):
     assert {"line": 1, "text": "Watch CBS News", "code": "NC301"}.items() <= out["newsclean"]["removed"][0].items()
 
 
+def test_format_json_puts_the_article_parts_in_each_record(runner):
+    text = ("Watch CBS News\n\nRiver rises past record mark\n\nBy Jane Doe\n\n"
+            "The river rose past its record mark on Tuesday, officials said, and more rain is expected later this "
+            "week across the valley.\n\nResidents were asked to move their cars to higher ground before nightfall, "
+            "the mayor said in a statement.\n")
+    result = runner.invoke(main, ["--jsonl", "--format", "json"], input=as_jsonl([{"id": 1, "text": text}]))
+    out = json.loads(result.stdout)
+    assert out["id"] == 1 and out["text"] == clean(text)
+    assert out["newsclean"]["headline"] == "River rises past record mark"
+    assert out["newsclean"]["byline"] == "By Jane Doe"
+    assert out["newsclean"]["body"].startswith("The river rose") and "removed" not in out["newsclean"]
+    both = json.loads(runner.invoke(main, ["--jsonl", "--format", "json", "--explain"],
+                                    input=as_jsonl([{"id": 1, "text": text}])).stdout)
+    assert both["newsclean"]["headline"] == out["newsclean"]["headline"] and both["newsclean"]["removed"]
+
+
+def test_format_json_never_overwrites_a_field_of_the_record(runner):
+    result = runner.invoke(main, ["--jsonl", "--format", "json"], input=as_jsonl([{"text": page(7), "newsclean": 1}]))
+    assert result.exit_code == 1 and "has a field 'newsclean' already" in result.stderr
+    assert json.loads(result.stdout)["newsclean"] == 1
+
+
 BAD = ['{"text": "Ok line of an article, the council said."}', "{broken", '{"other": 1}', '{"text": 42}',
        "[1, 2]", "", '{"text": "Last record of the set, the clerk said."}']
 
