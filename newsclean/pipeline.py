@@ -211,7 +211,8 @@ def assemble(page: Page, newline: str = "\n", plain: bool = False) -> str:
     return newline.join(out) + newline if out else ""
 
 
-def _assemble_units(page: Page, newline: str, plain: bool) -> str:
+def _assemble_units(page: Page, newline: str, plain: bool,
+                    places: "list[tuple[int, int, int, int]] | None" = None) -> str:
     """``assemble`` for a layout of units: the original text of each kept unit (its lines,
     trailing spaces stripped, or its part of a line). Two kept parts of one line with
     nothing removed between them stay on one line, with what stood between them.
@@ -219,6 +220,9 @@ def _assemble_units(page: Page, newline: str, plain: bool) -> str:
     Text nodes (``nodes``) are written rejoined, one block per line, as ``plain`` writes
     every layout: a block's nodes stand on several lines only because of how the page
     was turned into text, and blank lines between blocks are folded to one.
+
+    ``places``, when given, receives where each kept unit's text went in the output:
+    ``(unit, output line, start column, end column)``, one entry per output line it fills.
     """
     units, source, blank, removed = page.units, page.source, page._blank, page.removed
     assert units is not None
@@ -239,17 +243,23 @@ def _assemble_units(page: Page, newline: str, plain: bool) -> str:
         pieces = units.pieces[u]
         first = pieces[0]
         if not plain and len(pieces) == 1 and not units.whole[u] and first[0] == open_line and first[1] >= open_end:
+            if places is not None:
+                at = len(out[-1]) + first[1] - open_end
+                places.append((u, len(out) - 1, at, at + first[2] - first[1]))
             out[-1] += source[open_line][open_end:first[2]]
             open_end = first[2]
             continue
         if out:
             out.extend([""] * (min(pending_blanks, 1) if gap_removed or plain else pending_blanks))
+        start = len(out)
         if plain:
             out.append(text.rstrip())
         elif units.whole[u]:
             out.extend(source[p[0]].rstrip() for p in pieces)
         else:
             out.extend(source[i][a:b].strip() for i, a, b in pieces)
+        if places is not None:
+            places.extend((u, n, 0, len(out[n])) for n in range(start, len(out)))
         pending_blanks = 0
         gap_removed = False
         last = pieces[-1]
@@ -291,6 +301,13 @@ def choose_layout(lines: list[str], text: str, name: str) -> Layout:
 
 def _process(text: str, config: Config | None) -> tuple[Page, str]:
     cfg = config or DEFAULT
+    page, newline = _run_passes(text, cfg)
+    if page.units is not None:
+        _settle(page, newline, cfg)
+    return page, newline
+
+
+def _run_passes(text: str, cfg: Config) -> tuple[Page, str]:
     lines, newline = split_lines(text)
     layout = choose_layout(lines, text, cfg.layout) if lines else Layout()
     if layout.name == LINES:
@@ -301,6 +318,79 @@ def _process(text: str, config: Config | None) -> tuple[Page, str]:
     for _name, fn in _passes():
         fn(page)
     return page, newline
+
+
+_SETTLE_ROUNDS = 3
+# A second reading is followed unless it takes more than _SETTLE_WORDS words and more than
+# 1/_SETTLE_SHARE of the words kept: a reading of the article alone that differs that much from
+# the reading of the whole page is not trusted over it (on the dev sets, following it loses articles).
+_SETTLE_SHARE = 5
+_SETTLE_WORDS = 50
+_SPACE = re.compile(r"\s+")
+
+
+def _settle(page: Page, newline: str, cfg: Config) -> None:
+    """Make cleaning a page of units idempotent. The output is read again, as a second
+    run would read it (its layout guessed afresh: a glued page's output is one block per
+    line; with a ``layout`` chosen, read in that layout), and each kept unit that this second
+    reading removes whole is removed from the page, by the second reading's rule. Repeated
+    while the second reading removes a unit, at most ``_SETTLE_ROUNDS`` times; a unit it
+    removes only a part of stays, and so does all of a second reading that takes much of
+    the article (see ``_SETTLE_SHARE``).
+    """
+    for _ in range(_SETTLE_ROUNDS):
+        if not _settle_once(page, newline, cfg):
+            break
+    for role, found in page.parts.items():
+        page.parts[role] = [u for u in found if page.removed[u] is None]
+
+
+def _settle_once(page: Page, newline: str, cfg: Config) -> int:
+    """One round of ``_settle``: the number of units it removed."""
+    places: list[tuple[int, int, int, int]] = []
+    again, _newline = _run_passes(_assemble_units(page, newline, cfg.plain, places), cfg)
+    gone = _gone(again)
+    if not gone:
+        return 0
+    out = again.source
+    taken: dict[int, "Removal | None"] = {}  # each kept unit: the removal that takes all of it, or None
+    for u, n, a, b in places:
+        if (u in taken and taken[u] is None) or not out[n][a:b].strip():
+            continue
+        on_line = gone.get(n)
+        if on_line is not None and 0 not in on_line[0][a:b]:
+            # the first removed stretch that overlaps this place
+            taken[u] = next(r for start, end, r in on_line[1] if end > a and start < b)
+        else:
+            taken[u] = None
+    chosen = [u for u, removal in taken.items() if removal is not None]
+    words = page.nwords
+    taking = sum(words[u] for u in chosen)
+    if taking > _SETTLE_WORDS and taking * _SETTLE_SHARE > sum(words[u] for u in taken):
+        return 0  # a second reading that takes this much of the article is not followed
+    for u in chosen:
+        page.removed[u] = taken[u]
+    return len(chosen)
+
+
+def _gone(page: Page) -> "dict[int, tuple[bytearray, list[tuple[int, int, Removal]]]]":
+    """What a reading removed, by line: a mask (1 where a character is removed or is white
+    space) and the removed stretches ``(start, end, removal)``."""
+    gone: dict[int, tuple[bytearray, list[tuple[int, int, Removal]]]] = {}
+    source, units = page.source, page.units
+    for i, removal in enumerate(page.removed):
+        if removal is None:
+            continue
+        pieces = ((i, 0, len(source[i])),) if units is None else units.pieces[i]
+        for n, a, b in pieces:
+            if n not in gone:
+                mask = bytearray(len(source[n]))
+                for m in _SPACE.finditer(source[n]):
+                    mask[m.start():m.end()] = b"\x01" * (m.end() - m.start())
+                gone[n] = (mask, [])
+            gone[n][0][a:b] = b"\x01" * (b - a)
+            gone[n][1].append((a, b, removal))
+    return gone
 
 
 def run(text: str, config: Config | None = None, details: bool = True) -> Result:

@@ -26,6 +26,11 @@ import fuzz_clean  # noqa: E402
 @pytest.mark.parametrize("text", [
     "", "\r", "\r\n\r\n", "Watch CBS News\n", "x\ry\r\nz\n", "\ufeff\u2028 |\n\n-\n",
     "Share\n\nThe council approved the plan on Tuesday, officials said.\r\n\r\n02:31\n",
+    # glued: its output, one segment per line, is read as one block per line the second time
+    "Watch CBS NewsWatch CBS News02:31\n02:31\r\n02:31\nThe council approved the plan on Tuesday, officials said."
+    "The council approved the plan on Tuesday, officials said.AdvertisementThe council approved the plan on Tuesday, "
+    "officials said.\tShareAdvertisement02:31\nShareThe council approved the plan on Tuesday, officials said."
+    "Advertisement\u2028\n\r Advertisement",
 ])
 def test_the_target_accepts_known_inputs(text):
     fuzz_clean.check_text(text)
