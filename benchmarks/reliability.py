@@ -176,6 +176,25 @@ def huge_line(word: bytes) -> Callable[[Path], tuple[bool, str]]:
     return check
 
 
+# Lines that a careless pattern reads in quadratic time: long runs of one character or of a
+# short motif (spaces, brackets, links that never close, separators, words run together).
+PATHOLOGICAL = {
+    "spaces": "a" + " " * 200_000 + "b", "dot-spaces": "a." + " " * 200_000 + "B", "brackets": "[a" * 100_000,
+    "unclosed-links": "[a](" * 50_000, "link-ends": "](" * 100_000, "pipes": "a |" * 66_000, "camel": "aaaB" * 50_000,
+    "sentences": "Aa. " * 50_000, "stars": "**a" * 66_000, "gaps": "a   b   c " * 20_000, "quotes": "> " * 100_000,
+    "underscores": "_a" * 100_000, "backslashes": "\\" * 200_000, "table": "|" * 200_000,
+}
+
+
+def pathological_lines(layout: str) -> Callable[[Path], tuple[bool, str]]:
+    def check(d: Path) -> tuple[bool, str]:
+        names = [write(d, f"{name}.txt", text + "\n").name for name, text in PATHOLOGICAL.items()]
+        run = run_cli([*names, "-o", "out", "--layout", layout, "-j", "1"], d, timeout=120)
+        ok = run.rc == 0 and "Traceback" not in run.err and len(list((d / "out").glob("*.txt"))) == len(names)
+        return verdict(ok, run, f"{len(names)} pages of 200,000 characters in {run.seconds:.1f} s")
+    return check
+
+
 def make_gigabyte(d: Path, pages: bool) -> Path:
     """1 GiB: 8 MB of pages, then (unless ``pages``) over-long prose lines, each longer than a block."""
     page_block = ((PAGE + "\n") * (8 * MB // (len(PAGE) + 1))).encode()
@@ -811,6 +830,8 @@ def cases() -> list[Case]:
         Case("CRLF line endings", "output keeps CRLF", line_endings(b"\r\n", b"\r\n")),
         Case("lone CR line endings", "every CR ends a line; output LF", line_endings(b"\r", b"\n")),
         Case("LF line endings", "output LF", line_endings(b"\n", b"\n")),
+        *(Case(f"pathological lines, --layout {layout}", "exit 0 within 2 minutes, every page cleaned",
+               pathological_lines(layout)) for layout in ("auto", "lines", "wrapped", "markdown", "nodes", "glued")),
         Case("100 MB single line of words", "exit 0, line kept whole", huge_line(b"word "), heavy=True),
         Case("100 MB single word", "exit 0, line kept whole", huge_line(b"x"), heavy=True),
         Case("1 GB file, CLI, memory capped at 1 GB", "exit 0, cleaned block by block", gigabyte_cli(False), heavy=True),

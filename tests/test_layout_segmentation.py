@@ -92,3 +92,27 @@ def test_wrapped_markdown_paragraphs_are_one_block_and_list_items_their_own():
         "Home",
         "News",
     ]
+
+
+WRAPPED_TABLE_AND_LINKS = """\
+The council approved the new ferry timetable on Monday after a long debate about
+the winter crossings, and the first boats will leave at six from the north pier,
+the harbour master said; the crews who will run them this year number exactly
+74.
+
+| The harbour board said the change would cost less than the extra buses the
+town had asked for last year, and that the later boat would run on Fridays.
+
+The mayor called the plan "[a good day for the
+island](https://example.org/news/2031/03/the-mayor-on-the-new-ferry-timetable-and-the-fares)"
+and thanked the crews who had kept the old boats running through the winter.
+"""
+
+
+def test_wrapped_markdown_joins_a_wrapped_table_row_a_number_and_a_broken_link():
+    got = texts(WRAPPED_TABLE_AND_LINKS, Layout(MARKDOWN, 80))
+    assert len(got) == 3, got
+    assert got[0].endswith("the crews who will run them this year number exactly 74.")
+    assert got[1].startswith("The harbour board said") and got[1].endswith("run on Fridays.")
+    assert got[2] == ('The mayor called the plan "a good day for the island" and thanked the crews who had kept '
+                      'the old boats running through the winter.')

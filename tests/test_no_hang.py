@@ -220,6 +220,14 @@ def test_a_text_of_very_many_lines_is_cleaned_in_blocks():
     assert cleaned == clean(text, config) and stats["NC301"] == BLOCK_LINES // 2
 
 
+def test_a_long_run_of_spaces_on_one_line_is_read_once(tmp_path):
+    # a glued page's separators were looked for at every space of a run: 200,000 spaces took minutes
+    page = tmp_path / "page.txt"
+    page.write_text("Harbor news" + " " * 200_000 + "The harbor reopened on Monday, officials said.\n")
+    run = newsclean(page, "--layout", "glued", timeout=60)
+    assert run.returncode == 0 and "The harbor reopened" in run.stdout
+
+
 @pytest.mark.parametrize("args", [[], ["--jsonl"]])
 def test_a_device_as_standard_input_is_refused(args):
     with open("/dev/zero", "rb") as zero:

@@ -9,11 +9,12 @@ from .units import Units
 
 # Where a glued line holds the end of one block and the start of the next.
 _GLUE_SOURCE = (
-    # a separator between items: "Home | News", "Sport » Football", "a • b"
-    r"\s*(?:\||•|»|·|›)\s*"
+    # a separator between items: "Home | News", "Sport » Football", "a • b" (the white space
+    # before it is taken from its start only: a long run of spaces is read once, not once a space)
+    r"(?<!\s)\s*+(?:\||•|»|·|›)\s*+"
     # a sentence's end, with or without a space, before a capital or an opening quote
     r"|(?<=[.!?])(?<![A-Z]\.)(?<!\b(?:Mr|Ms|Dr|St|Jr|Sr|Nr|No|vs|ca|Mt|Co)\.)(?<!\b(?:Mrs|Gen|Gov|Sen|Rep|Col|Sgt|Inc|Ltd|bzw|usw|etc)\.)"
-    r"(?<!\b(?:Prof|Capt|Corp)\.)[\"'”’)\]]*\s*(?=[\"“‘]?\p{Lu})"
+    r"(?<!\b(?:Prof|Capt|Corp)\.)[\"'”’)\]]*+\s*+(?=[\"“‘]?\p{Lu})"
     # a lower-case word run into a capitalised one ("HomeNews"); three lower-case letters before
     # the capital, so "McDonald" and "iPhone" stay whole
     r"|(?<=\p{Ll}{3})(?=\p{Lu}\p{Ll})"

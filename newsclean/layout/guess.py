@@ -149,7 +149,8 @@ def _wrap_width(lines: list[str], lengths: list[int], nonblank: int, text: str,
     lengths = list(map(len, map(str.rstrip, lines)))
     counts = vote_counts(lines, lengths)
     best = max(counts[40:])
-    if best >= (4 if nonblank >= 30 else 2):
+    # four breaks show a wrap (two on a short page, or on one where no line is longer than the width)
+    if best >= 2 and (best >= 4 or nonblank < 30 or max(lengths) <= counts.index(best, 40) + 1):
         width = counts.index(best, 40)
         # the widest width the breaks show nearly as well (a page may wrap its parts at several)
         widest = max(w for w in range(40, len(counts)) if counts[w] >= min(best, max(3, best // 4)))

@@ -89,6 +89,16 @@ def plain_markdown(block: str) -> tuple[str, float]:
     return text, share
 
 
+_LONG_WORD = 30  # a "word" this long is a URL or a run of them: a wrapping tool cannot break it
+# A list item that may interrupt a paragraph (as CommonMark has it): a bullet, or the number 1,
+# with text after its marker.
+_INTERRUPTING_ITEM = re.compile(r"\s*(?:[-*+]|1[.)])[ \t]+\S")
+
+
+def _interrupts(line: str) -> bool:
+    return _INTERRUPTING_ITEM.match(line) is not None
+
+
 def _first_word_length(line: str, kind: "str | None") -> int:
     """The length of a line's first word (for a quote's line, the first word after its ">")."""
     if kind == QUOTE:
@@ -110,6 +120,8 @@ def markdown(lines: list[str], widths: bytes = b"") -> Units:
     open_block = False  # whether the next line may continue the current block
     in_fence = False
     prev_len = 0
+    long_word = False  # whether the line above is longer than any width for a word too long for one
+    widest = widths.rfind(1) if widths else 0
 
     def close() -> None:
         if pieces:
@@ -136,9 +148,13 @@ def markdown(lines: list[str], widths: bytes = b"") -> Units:
             open_block = False
             continue
         start = _md_block_kind(line)
-        # a quote's wrapped lines each start with ">" again
+        if start == ITEM and open_block and not _interrupts(line):
+            start = None  # "74." at the start of a wrapped line is not a list item
+        # a quote's wrapped lines each start with ">" again; a table row's go on without a "|"
         goes_on = start is None or (start == QUOTE and kind == QUOTE)
-        if goes_on and open_block and pieces and fits(widths, prev_len, _first_word_length(line, start)):
+        # a line longer than any width broke only where a word too long for a line (a URL) let it
+        if goes_on and open_block and pieces and ((prev_len > widest and long_word)
+                                                  or fits(widths, prev_len, _first_word_length(line, start))):
             pieces.append((i, 0, len(line)))
         else:
             close()
@@ -148,7 +164,9 @@ def markdown(lines: list[str], widths: bytes = b"") -> Units:
                 in_fence = True
                 continue
         prev_len = len(line.rstrip())
+        long_word = prev_len > widest and max(map(len, line.split())) >= _LONG_WORD
         hard = line.endswith("  ") or line.endswith("\\")
-        open_block = bool(widths) and kind in (PARAGRAPH, HEADING, ITEM, QUOTE) and not hard and not _MD_LINK_DEF.match(line)
+        open_block = (bool(widths) and kind in (PARAGRAPH, HEADING, ITEM, QUOTE, TABLE_ROW) and not hard
+                      and not _MD_LINK_DEF.match(line))
     close()
     return units

@@ -21,7 +21,10 @@ def vote_counts(lines: list[str], lengths: list[int], shortest: int = 30) -> lis
         n = lengths[k]
         if n < shortest or n > 200 or not lengths[k + 1]:
             continue
-        first = lines[k + 1].split(None, 1)[0]
+        words = lines[k + 1].lstrip(" >").split(None, 1)  # (a quoted line's first word follows its ">")
+        if not words:
+            continue
+        first = words[0]
         if not first[0].islower() or len(first) > 15 or SENTENCE_END.search(lines[k], 0, n):
             continue
         # this break allows the widths n .. n + len(first): +1 where the range opens, -1 after it
