@@ -298,6 +298,7 @@ class _Loop:
         self._list_starts: list[int] | None = None  # lines that may open or lead in a list item
         self._embeds: set[int] | None = None  # attribution lines of embedded posts
         self._key_counts: Counter[str] | None = None  # how often the page holds each line's text
+        self._titles: dict[int, bool] = {}  # whether a line may be a teaser's title (see ``teaser_title``)
 
     def kept(self) -> list[int]:
         # a removal is a non-empty tuple: ``not`` is true only for the lines kept
@@ -735,24 +736,39 @@ class _Loop:
     def drop_teasers(self, idx: list[int], cf: list[int], a: int, b: int) -> bool:
         """Drop lists of teasers: a short title (not a time: a live blog's entries are the article),
         then one sentence or two, at least ``teaser_pairs`` times in a row."""
-        f, s, page = self.f, self.s, self.page
+        s, page, words, most = self.s, self.page, self.f.words, self.s.teaser_max_words
+        # the positions where a pair starts: a short line that may be a title, then a teaser
+        # (only the short lines are looked at: C-level loops pick them)
+        pair = {k for k in compress(range(a, b), map(SHORT.__eq__, cf[a:b]))
+                if cf[k + 1] >= NEAR and words[idx[k + 1]] <= most and self.teaser_title(idx[k])}
+        if len(pair) < s.teaser_pairs:
+            return False  # too few pairs for a list
         changed = False
-        j = a
-        while j < b:
+        done = a
+        for j in sorted(pair):
+            if j < done:
+                continue
             k = j
-            while (k + 1 <= b and cf[k] == SHORT and not f.end[idx[k]] and f.words[idx[k]] >= 2
-                   and not _BARE_TIME(self.page.keys[idx[k]]) and not _live_blog_stamp(self.page.keys[idx[k]])
-                   and cf[k + 1] >= NEAR and f.words[idx[k + 1]] <= s.teaser_max_words):
+            while k in pair:
                 k += 2
             pairs = (k - j) // 2
             if pairs >= s.teaser_pairs:
                 detail = f"{pairs} title-and-teaser pairs in a row"
                 for m in range(j, k):
                     changed |= page.drop(idx[m], LIST_IN_ARTICLE, CLASSIFY, detail)
-                j = k
-            else:
-                j += 1
+                done = k
         return changed
+
+    def teaser_title(self, i: int) -> bool:
+        """Whether line ``i`` may be a teaser's title: two words or more without a sentence's end,
+        and not a time (a live blog's entries are the article)."""
+        got = self._titles.get(i)
+        if got is None:
+            f, key = self.f, self.page.keys[i]
+            # (a time holds a digit: a line without one is never searched for it)
+            got = self._titles[i] = (not f.end[i] and f.words[i] >= 2
+                                     and not (f.digits[i] and (_BARE_TIME(key) or _live_blog_stamp(key))))
+        return got
 
     def card_tags(self, idx: list[int], cf: list[int], a: int, b: int) -> str:
         """One letter per line of positions ``a``..``b`` for the card search: "P" a short
