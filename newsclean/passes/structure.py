@@ -235,7 +235,7 @@ def run(page: "Page") -> None:
         return
     feats = Features(page.lines, kept)
     before_words = sum(map(feats.words.__getitem__, kept))
-    state = _Loop(page, feats, settings)
+    state = _Loop(page, feats, settings, kept)
     state.fixpoint(context=False)
     after_words = sum(map(feats.words.__getitem__, state.kept()))
     if after_words < before_words and (after_words < settings.valve_min_share * before_words
@@ -264,8 +264,12 @@ def run(page: "Page") -> None:
 class _Loop:
     """The structural passes over the lines still kept, repeated to a fixed point."""
 
-    def __init__(self, page: "Page", feats: Features, settings: "Settings") -> None:
+    def __init__(self, page: "Page", feats: Features, settings: "Settings", start: list[int]) -> None:
         self.page, self.f, self.s = page, feats, settings
+        # the lines kept when the pass starts: lines only go from here on, so every round's
+        # lines are among them
+        self.start = start
+        self._joined: str | None = None  # their keys as one text (see ``holding``)
         self.language: str | None = None
         self.in_ingredients: set[int] = set()
         self.in_lists: set[int] = set()  # lines of lists that continue the article's prose (see ``article_lists``)
@@ -428,10 +432,7 @@ class _Loop:
         "A post shared by …") and the post's text above it. They are part of the story."""
         if self._embeds is None:
             lines = self.page.lines
-            keys = list(map(self.page.keys.__getitem__, self.nonblank))
-            maybe = compress(self.nonblank, map(operator.or_, map(operator.contains, keys, repeat("@")),
-                                                map(operator.contains, keys, repeat("shared by"))))
-            self._embeds = {i for i in maybe if _EMBED_LINE(lines[i])}
+            self._embeds = {i for i in {*self.holding("@"), *self.holding("shared by")} if _EMBED_LINE(lines[i])}
         if not self._embeds:
             return set()
         out = set()
@@ -442,6 +443,24 @@ class _Loop:
                 if j > 0 and not self.f.links[idx[j - 1]]:
                     out.add(idx[j - 1])
         return out
+
+    def holding(self, needle: str) -> list[int]:
+        """The lines kept at the start whose keys hold ``needle`` (which holds no line break), in
+        order: found in their keys joined into one text, one search per line found."""
+        if self._joined is None:
+            self._joined = "\n".join(map(self.page.keys.__getitem__, self.start))
+        text, start = self._joined, self.start
+        found: list[int] = []
+        line = last = 0
+        pos = text.find(needle)
+        while pos >= 0:
+            line += text.count("\n", last, pos)  # the line the hit stands on
+            found.append(start[line])
+            last = text.find("\n", pos)
+            if last < 0:
+                break
+            pos = text.find(needle, last)
+        return found
 
     def list_starts(self) -> list[int]:
         """The lines that may open an item of a list or lead one in: they open with a digit, a
