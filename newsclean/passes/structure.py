@@ -1000,7 +1000,8 @@ class _Loop:
                 tokens, top = f.tokens, self.s.headline_max_words
                 # the title's words, and its words between spaces ("ferry-timetable"), for a quick test
                 loose = tset | {w.strip(_PUNCT) for w in keys[title_line].split()}
-                sized = [i for i in self.nonblank[1:] if least <= tokens[i] <= top]
+                # the lines kept at the start other than the title are the only ones with tokens
+                sized = [i for i in self.start if least <= tokens[i] <= top and i != title_line]
                 ks = list(map(keys.__getitem__, sized))
                 # a line that repeats the title starts or ends with one of its words (C-level loops)
                 firsts = map(str.strip, map(itemgetter(0), map(str.partition, ks, repeat(" "))), repeat(_PUNCT))
