@@ -278,8 +278,11 @@ class _Loop:
         self.stops: list[int] = []
         self._removed_prefix: list[int] | None = None
         # End markers and comment signatures among all lines (also those the pattern rules
-        # removed), found on first use for the lines asked about (see ``ends_between``).
-        self._end_kind: list[int | None] = [None] * len(page.lines)
+        # removed), in order, found on first use for the lines asked about: the lines looked
+        # at are one span (see ``ends_between``).
+        self._markers: list[int] = []
+        self._signatures: list[int] = []
+        self._ends_read = (0, 0)  # the span of lines looked at (first, after the last)
         self.nonblank = list(compress(range(len(page.lines)), map(not_, page._blank)))
         self._bare: set[int] | None = None  # bare numbers not yet dropped
         self._guess = _LanguageGuess(feats, settings.language_min_hits, settings.language_min_share)
@@ -796,7 +799,6 @@ class _Loop:
         f, s, in_lists, meta = self.f, self.s, self.in_lists, self._meta.__contains__  # filled by drop_cards
         words, end, links = f.words, f.end, f.links
         teaser_max, title_max = s.teaser_max_words, s.headline_max_words
-        keys = self.page.keys
         return "".join(
             "x" if i in in_lists
             else "T" if words[i] <= 15 and self.page.lines[i].rstrip().endswith("?") and not meta(i)
@@ -822,7 +824,7 @@ class _Loop:
         """Drop lists of cards: at least ``teaser_pairs`` cards in a row, each a title, a
         one- or two-sentence summary and meta lines (a kicker, a date, a byline, a source, a
         count) around them: other stories' teasers, not the article."""
-        page, need = self.page, self.s.teaser_pairs
+        need = self.s.teaser_pairs
         if self._meta_for != self.language:  # meta lines depend on the language (a name has no stop word)
             self._meta, self._meta_seen, self._meta_for = set(), set(), self.language
         missing = [i for i in idx[a:b + 1] if i not in self._meta_seen]
@@ -1325,21 +1327,40 @@ class _Loop:
         """The end markers and the comment signatures among the lines after ``lo`` up to
         ``hi``, in order. Each line is looked at once, the first time it is asked about:
         the lines above the article never are."""
-        kind, keys = self._end_kind, self.page.keys
-        missing = [i for i in range(lo + 1, hi + 1) if kind[i] is None]
-        if missing:
-            ks = [keys[i] for i in missing]
-            for i, k, m in zip(missing, ks, map(_patterns().any_marker, ks)):
-                kind[i] = _MARKER if m is not None and len(k) < 200 else 0
-            lines = self.page.lines
-            for j in _signatures(ks, [self.page.nwords[i] for i in missing]):
-                # an embedded post's attribution ("— Ann Lee (@annlee) May 3, 2024") and a live
-                # blog's time stamp ("10:42 am") are parts of the article, not signatures
-                if not (_EMBED_ATTRIBUTION(lines[missing[j]]) or _BARE_TIME(ks[j]) or _live_blog_stamp(ks[j])):
-                    kind[missing[j]] |= _SIGNATURE_LINE
-        span = range(lo + 1, hi + 1)
-        return ([i for i in span if kind[i] & _MARKER],  # type: ignore[operator]
-                [i for i in span if kind[i] & _SIGNATURE_LINE])  # type: ignore[operator]
+        first, stop = self._ends_read
+        if hi + 1 > lo + 1 and (lo + 1 < first or hi + 1 > stop or first == stop):
+            # the lines not looked at yet, next to the span looked at (a gap between the two is
+            # looked at too): below it, above it, or all of them the first time
+            if first == stop:
+                self._markers, self._signatures = self._ends_in(lo + 1, hi + 1)
+                self._ends_read = (lo + 1, hi + 1)
+            else:
+                if lo + 1 < first:
+                    markers, sigs = self._ends_in(lo + 1, first)
+                    self._markers[:0], self._signatures[:0] = markers, sigs
+                if hi + 1 > stop:
+                    markers, sigs = self._ends_in(stop, hi + 1)
+                    self._markers += markers
+                    self._signatures += sigs
+                self._ends_read = (min(first, lo + 1), max(stop, hi + 1))
+        markers, sigs = self._markers, self._signatures
+        return (markers[bisect_right(markers, lo):bisect_right(markers, hi)],
+                sigs[bisect_right(sigs, lo):bisect_right(sigs, hi)])
+
+    def _ends_in(self, first: int, stop: int) -> tuple[list[int], list[int]]:
+        """The end markers and the comment signatures among the lines ``first`` .. ``stop`` - 1."""
+        keys = self.page.keys[first:stop]
+        # a marker is a line of fewer than 200 characters: only those (but blank ones) are searched
+        sized = list(compress(range(len(keys)), map(_MARKER_SIZES.__contains__, map(len, keys))))
+        markers = [first + j for j in compress(sized, map(_patterns().any_marker, map(keys.__getitem__, sized)))]
+        lines = self.page.lines
+        sigs = []
+        for j in _signatures(keys, self.page.nwords[first:stop]):
+            # an embedded post's attribution ("— Ann Lee (@annlee) May 3, 2024") and a live
+            # blog's time stamp ("10:42 am") are parts of the article, not signatures
+            if not (_EMBED_ATTRIBUTION(lines[first + j]) or _BARE_TIME(keys[j]) or _live_blog_stamp(keys[j])):
+                sigs.append(first + j)
+        return markers, sigs
 
     def cut_at_end(self, idx: list[int], cf: list[int], a: int, b: int) -> bool:
         """Cut the region at the first end that follows the bulk of its prose.
@@ -1551,7 +1572,7 @@ class _LanguageGuess:
 _UNSURE = object()
 
 
-_MARKER, _SIGNATURE_LINE = 1, 2  # bits of _Loop._end_kind
+_MARKER_SIZES = range(1, 200)  # the lengths of a line that may be an end marker
 
 
 def _signatures(keys: list[str], nwords: list[int]) -> list[int]:
