@@ -235,7 +235,7 @@ def run(page: "Page") -> None:
         return
     feats = Features(page.lines, kept)
     before_words = sum(map(feats.words.__getitem__, kept))
-    state = _Loop(page, feats, settings)
+    state = _Loop(page, feats, settings, kept)
     state.fixpoint(context=False)
     after_words = sum(map(feats.words.__getitem__, state.kept()))
     if after_words < before_words and (after_words < settings.valve_min_share * before_words
@@ -264,8 +264,12 @@ def run(page: "Page") -> None:
 class _Loop:
     """The structural passes over the lines still kept, repeated to a fixed point."""
 
-    def __init__(self, page: "Page", feats: Features, settings: "Settings") -> None:
+    def __init__(self, page: "Page", feats: Features, settings: "Settings", start: list[int]) -> None:
         self.page, self.f, self.s = page, feats, settings
+        # the lines kept when the pass starts: lines only go from here on, so every round's
+        # lines are among them
+        self.start = start
+        self._joined: str | None = None  # their keys as one text (see ``holding``)
         self.language: str | None = None
         self.in_ingredients: set[int] = set()
         self.in_lists: set[int] = set()  # lines of lists that continue the article's prose (see ``article_lists``)
@@ -274,8 +278,11 @@ class _Loop:
         self.stops: list[int] = []
         self._removed_prefix: list[int] | None = None
         # End markers and comment signatures among all lines (also those the pattern rules
-        # removed), found on first use for the lines asked about (see ``ends_between``).
-        self._end_kind: list[int | None] = [None] * len(page.lines)
+        # removed), in order, found on first use for the lines asked about: the lines looked
+        # at are one span (see ``ends_between``).
+        self._markers: list[int] = []
+        self._signatures: list[int] = []
+        self._ends_read = (0, 0)  # the span of lines looked at (first, after the last)
         self.nonblank = list(compress(range(len(page.lines)), map(not_, page._blank)))
         self._bare: set[int] | None = None  # bare numbers not yet dropped
         self._guess = _LanguageGuess(feats, settings.language_min_hits, settings.language_min_share)
@@ -298,6 +305,7 @@ class _Loop:
         self._list_starts: list[int] | None = None  # lines that may open or lead in a list item
         self._embeds: set[int] | None = None  # attribution lines of embedded posts
         self._key_counts: Counter[str] | None = None  # how often the page holds each line's text
+        self._titles: dict[int, bool] = {}  # whether a line may be a teaser's title (see ``teaser_title``)
 
     def kept(self) -> list[int]:
         # a removal is a non-empty tuple: ``not`` is true only for the lines kept
@@ -427,10 +435,7 @@ class _Loop:
         "A post shared by …") and the post's text above it. They are part of the story."""
         if self._embeds is None:
             lines = self.page.lines
-            keys = list(map(self.page.keys.__getitem__, self.nonblank))
-            maybe = compress(self.nonblank, map(operator.or_, map(operator.contains, keys, repeat("@")),
-                                                map(operator.contains, keys, repeat("shared by"))))
-            self._embeds = {i for i in maybe if _EMBED_LINE(lines[i])}
+            self._embeds = {i for i in {*self.holding("@"), *self.holding("shared by")} if _EMBED_LINE(lines[i])}
         if not self._embeds:
             return set()
         out = set()
@@ -441,6 +446,24 @@ class _Loop:
                 if j > 0 and not self.f.links[idx[j - 1]]:
                     out.add(idx[j - 1])
         return out
+
+    def holding(self, needle: str) -> list[int]:
+        """The lines kept at the start whose keys hold ``needle`` (which holds no line break), in
+        order: found in their keys joined into one text, one search per line found."""
+        if self._joined is None:
+            self._joined = "\n".join(map(self.page.keys.__getitem__, self.start))
+        text, start = self._joined, self.start
+        found: list[int] = []
+        line = last = 0
+        pos = text.find(needle)
+        while pos >= 0:
+            line += text.count("\n", last, pos)  # the line the hit stands on
+            found.append(start[line])
+            last = text.find("\n", pos)
+            if last < 0:
+                break
+            pos = text.find(needle, last)
+        return found
 
     def list_starts(self) -> list[int]:
         """The lines that may open an item of a list or lead one in: they open with a digit, a
@@ -735,24 +758,39 @@ class _Loop:
     def drop_teasers(self, idx: list[int], cf: list[int], a: int, b: int) -> bool:
         """Drop lists of teasers: a short title (not a time: a live blog's entries are the article),
         then one sentence or two, at least ``teaser_pairs`` times in a row."""
-        f, s, page = self.f, self.s, self.page
+        s, page, words, most = self.s, self.page, self.f.words, self.s.teaser_max_words
+        # the positions where a pair starts: a short line that may be a title, then a teaser
+        # (only the short lines are looked at: C-level loops pick them)
+        pair = {k for k in compress(range(a, b), map(SHORT.__eq__, cf[a:b]))
+                if cf[k + 1] >= NEAR and words[idx[k + 1]] <= most and self.teaser_title(idx[k])}
+        if len(pair) < s.teaser_pairs:
+            return False  # too few pairs for a list
         changed = False
-        j = a
-        while j < b:
+        done = a
+        for j in sorted(pair):
+            if j < done:
+                continue
             k = j
-            while (k + 1 <= b and cf[k] == SHORT and not f.end[idx[k]] and f.words[idx[k]] >= 2
-                   and not _BARE_TIME(self.page.keys[idx[k]]) and not _live_blog_stamp(self.page.keys[idx[k]])
-                   and cf[k + 1] >= NEAR and f.words[idx[k + 1]] <= s.teaser_max_words):
+            while k in pair:
                 k += 2
             pairs = (k - j) // 2
             if pairs >= s.teaser_pairs:
                 detail = f"{pairs} title-and-teaser pairs in a row"
                 for m in range(j, k):
                     changed |= page.drop(idx[m], LIST_IN_ARTICLE, CLASSIFY, detail)
-                j = k
-            else:
-                j += 1
+                done = k
         return changed
+
+    def teaser_title(self, i: int) -> bool:
+        """Whether line ``i`` may be a teaser's title: two words or more without a sentence's end,
+        and not a time (a live blog's entries are the article)."""
+        got = self._titles.get(i)
+        if got is None:
+            f, key = self.f, self.page.keys[i]
+            # (a time holds a digit: a line without one is never searched for it)
+            got = self._titles[i] = (not f.end[i] and f.words[i] >= 2
+                                     and not (f.digits[i] and (_BARE_TIME(key) or _live_blog_stamp(key))))
+        return got
 
     def card_tags(self, idx: list[int], cf: list[int], a: int, b: int) -> str:
         """One letter per line of positions ``a``..``b`` for the card search: "P" a short
@@ -761,7 +799,6 @@ class _Loop:
         f, s, in_lists, meta = self.f, self.s, self.in_lists, self._meta.__contains__  # filled by drop_cards
         words, end, links = f.words, f.end, f.links
         teaser_max, title_max = s.teaser_max_words, s.headline_max_words
-        keys = self.page.keys
         return "".join(
             "x" if i in in_lists
             else "T" if words[i] <= 15 and self.page.lines[i].rstrip().endswith("?") and not meta(i)
@@ -787,7 +824,7 @@ class _Loop:
         """Drop lists of cards: at least ``teaser_pairs`` cards in a row, each a title, a
         one- or two-sentence summary and meta lines (a kicker, a date, a byline, a source, a
         count) around them: other stories' teasers, not the article."""
-        page, need = self.page, self.s.teaser_pairs
+        need = self.s.teaser_pairs
         if self._meta_for != self.language:  # meta lines depend on the language (a name has no stop word)
             self._meta, self._meta_seen, self._meta_for = set(), set(), self.language
         missing = [i for i in idx[a:b + 1] if i not in self._meta_seen]
@@ -965,7 +1002,8 @@ class _Loop:
                 tokens, top = f.tokens, self.s.headline_max_words
                 # the title's words, and its words between spaces ("ferry-timetable"), for a quick test
                 loose = tset | {w.strip(_PUNCT) for w in keys[title_line].split()}
-                sized = [i for i in self.nonblank[1:] if least <= tokens[i] <= top]
+                # the lines kept at the start other than the title are the only ones with tokens
+                sized = [i for i in self.start if least <= tokens[i] <= top and i != title_line]
                 ks = list(map(keys.__getitem__, sized))
                 # a line that repeats the title starts or ends with one of its words (C-level loops)
                 firsts = map(str.strip, map(itemgetter(0), map(str.partition, ks, repeat(" "))), repeat(_PUNCT))
@@ -1289,21 +1327,40 @@ class _Loop:
         """The end markers and the comment signatures among the lines after ``lo`` up to
         ``hi``, in order. Each line is looked at once, the first time it is asked about:
         the lines above the article never are."""
-        kind, keys = self._end_kind, self.page.keys
-        missing = [i for i in range(lo + 1, hi + 1) if kind[i] is None]
-        if missing:
-            ks = [keys[i] for i in missing]
-            for i, k, m in zip(missing, ks, map(_patterns().any_marker, ks)):
-                kind[i] = _MARKER if m is not None and len(k) < 200 else 0
-            lines = self.page.lines
-            for j in _signatures(ks, [self.page.nwords[i] for i in missing]):
-                # an embedded post's attribution ("— Ann Lee (@annlee) May 3, 2024") and a live
-                # blog's time stamp ("10:42 am") are parts of the article, not signatures
-                if not (_EMBED_ATTRIBUTION(lines[missing[j]]) or _BARE_TIME(ks[j]) or _live_blog_stamp(ks[j])):
-                    kind[missing[j]] |= _SIGNATURE_LINE
-        span = range(lo + 1, hi + 1)
-        return ([i for i in span if kind[i] & _MARKER],  # type: ignore[operator]
-                [i for i in span if kind[i] & _SIGNATURE_LINE])  # type: ignore[operator]
+        first, stop = self._ends_read
+        if hi + 1 > lo + 1 and (lo + 1 < first or hi + 1 > stop or first == stop):
+            # the lines not looked at yet, next to the span looked at (a gap between the two is
+            # looked at too): below it, above it, or all of them the first time
+            if first == stop:
+                self._markers, self._signatures = self._ends_in(lo + 1, hi + 1)
+                self._ends_read = (lo + 1, hi + 1)
+            else:
+                if lo + 1 < first:
+                    markers, sigs = self._ends_in(lo + 1, first)
+                    self._markers[:0], self._signatures[:0] = markers, sigs
+                if hi + 1 > stop:
+                    markers, sigs = self._ends_in(stop, hi + 1)
+                    self._markers += markers
+                    self._signatures += sigs
+                self._ends_read = (min(first, lo + 1), max(stop, hi + 1))
+        markers, sigs = self._markers, self._signatures
+        return (markers[bisect_right(markers, lo):bisect_right(markers, hi)],
+                sigs[bisect_right(sigs, lo):bisect_right(sigs, hi)])
+
+    def _ends_in(self, first: int, stop: int) -> tuple[list[int], list[int]]:
+        """The end markers and the comment signatures among the lines ``first`` .. ``stop`` - 1."""
+        keys = self.page.keys[first:stop]
+        # a marker is a line of fewer than 200 characters: only those (but blank ones) are searched
+        sized = list(compress(range(len(keys)), map(_MARKER_SIZES.__contains__, map(len, keys))))
+        markers = [first + j for j in compress(sized, map(_patterns().any_marker, map(keys.__getitem__, sized)))]
+        lines = self.page.lines
+        sigs = []
+        for j in _signatures(keys, self.page.nwords[first:stop]):
+            # an embedded post's attribution ("— Ann Lee (@annlee) May 3, 2024") and a live
+            # blog's time stamp ("10:42 am") are parts of the article, not signatures
+            if not (_EMBED_ATTRIBUTION(lines[first + j]) or _BARE_TIME(keys[j]) or _live_blog_stamp(keys[j])):
+                sigs.append(first + j)
+        return markers, sigs
 
     def cut_at_end(self, idx: list[int], cf: list[int], a: int, b: int) -> bool:
         """Cut the region at the first end that follows the bulk of its prose.
@@ -1515,7 +1572,7 @@ class _LanguageGuess:
 _UNSURE = object()
 
 
-_MARKER, _SIGNATURE_LINE = 1, 2  # bits of _Loop._end_kind
+_MARKER_SIZES = range(1, 200)  # the lengths of a line that may be an end marker
 
 
 def _signatures(keys: list[str], nwords: list[int]) -> list[int]:
