@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -472,3 +474,38 @@ def test_a_list_under_a_heading_with_a_colon_continues_the_article():
 def test_a_live_blog_reporters_time_stamps_are_not_comment_signatures():
     text = page(P1, P2, P3, "10:09 Mara Quint", P4, "09:13 Mara Quint", P5, "08:40 Tom Hask", P1.replace("Monday", "Friday"))
     assert clean(text) == text
+
+
+def test_a_site_tagline_in_the_footer_that_echoes_the_title_is_not_the_headline():
+    # The page's first line is the site's name, not the article's title; the footer repeats it
+    # above a blurb about the site. The article stands well above the footer and goes first.
+    review = ["The Wrenfield trowel weighs less than a paperback and still cuts through clay that bends cheaper blades. "
+              "We dug three beds with it over a wet fortnight and the handle never loosened, which is more than we can "
+              "say for the two trowels it replaced.",
+              "Its blade is pressed from a single sheet of steel and sharpened along both edges, so it slices roots as "
+              "easily as it scoops soil. The grip is ash wood, oiled rather than varnished, and it stayed comfortable "
+              "even after an afternoon of planting onions.",
+              "There are faults. The depth marks on the blade wear off within a month, and the hanging loop is too small "
+              "for a garden hook. At its price, though, we would buy it again without a second thought."]
+    sidebar = ["Leave a Comment", "Name (required)", "E-mail (required, never displayed)", "Post Your Comment",
+               "Subscribe\nRSS / Email",
+               "Browse By\n" + "\n".join(f"  • {c} ({n})" for c, n in (
+                   ("Tools", 31), ("Seeds", 12), ("Guides", 44), ("Compost", 9), ("Pests", 17))),
+               "Advertise Here",
+               "Popular Posts\n  • Ten Seeds for a Shady Balcony (506)\n  • The Best Kneeling Pads Tested (383)\n"
+               "  • Why Your Tomatoes Split (341)",
+               "Recent Comments\n  • Mara: Bought one after this\n  • Olek: Mine bent in week two",
+               "Friends\n" + "\n".join(f"  • Grower Link {c}" for c in "ABCDEFGHIJKL"),
+               "Sponsored by\n" + "\n".join(f"  • Seed Shop {c}" for c in "ABCDEFGH")]
+    footer = ["We Pick Garden Tools, Seeds and Growing Guides for Small Gardens",
+              "We love small gardens as much as you do, and we test garden tools, seeds and growing guides so that busy "
+              "growers with small gardens do not have to. Every review on this site is written by someone who has used "
+              "the tool in a real garden for at least a month."]
+    blocks = ["Garden Tools, Seeds and Growing Guides for Small Gardens", "Home\nTools\nSeeds\nGuides",
+              "Review: A Light Trowel Built for Heavy Clay", "Posted on March 3, 2031 at 9:12 am as Review",
+              *review, *sidebar, *footer]
+    for wrap in (0, 79):  # one block per line, and hard-wrapped as a text browser writes it
+        text = page(*(textwrap.fill(b, wrap) if wrap and len(b) > wrap else b for b in blocks))
+        out = " ".join(clean(text).split())
+        assert all(paragraph in out for paragraph in review), wrap
+        assert "We love small gardens" not in out, wrap

@@ -1042,6 +1042,8 @@ class _Loop:
         if any(a <= h <= b for h in echoes):
             return a, b  # the region holds a headline
         head = echoes[0]
+        if head > b:
+            return a, b  # a headline under the article is a site's tagline in its footer
         n = len(idx)
         start = next((j for j in range(head + 1, min(n, head + 1 + self.s.anchor_reach)) if scores[j] > 0), -1)
         if start < 0 or start == a:
