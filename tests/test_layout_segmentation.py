@@ -116,3 +116,25 @@ def test_wrapped_markdown_joins_a_wrapped_table_row_a_number_and_a_broken_link()
     assert got[1].startswith("The harbour board said") and got[1].endswith("run on Fridays.")
     assert got[2] == ('The mayor called the plan "a good day for the island" and thanked the crews who had kept '
                       'the old boats running through the winter.')
+
+
+STEPS = """\
+Setting up the tide gauge takes about an hour with two people.
+
+1. Bolt the bracket to the pier's ladder rail, two rungs below the lowest tide
+mark, and tighten the nuts by hand before you use the spanner.
+
+2. Hang the gauge from the bracket and run its cable up the ladder to the box
+on the railing, clipping it to every third rung so that waves cannot pull it.
+- Check the cable for cuts before you clip it: salt water finds every one of
+them within a week.
+- Keep the spare clips.
+"""
+
+
+def test_a_numbered_or_bulleted_paragraph_wrapped_without_a_hanging_indent_is_one_block():
+    got = texts(STEPS, Layout(WRAPPED, 79))
+    assert got[1].startswith("1. Bolt") and got[1].endswith("use the spanner.")
+    assert got[2].startswith("2. Hang") and got[2].endswith("cannot pull it.")
+    assert got[3].startswith("- Check") and got[3].endswith("within a week.")
+    assert got[4] == "- Keep the spare clips."

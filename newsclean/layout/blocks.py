@@ -78,7 +78,11 @@ def wrapped(lines: list[str], width: int) -> Units:
         widths = wrap_widths([e[0] if e is not None else "" for e in entries], width, CELL_NARROWEST)
 
     def carries_on(prev: str, line: str, stripped: str, text: str) -> "str | None":
-        if (_BULLET.match(line) is not None or len(line) - len(line.lstrip()) != _text_indent(prev)
+        indent = len(line) - len(line.lstrip())
+        # under a numbered or bulleted line, at its text's indentation or at its own (a
+        # paragraph that opens with "2." or "-", wrapped without a hanging indent)
+        if (_BULLET.match(line) is not None
+                or (indent != _text_indent(prev) and indent != len(prev) - len(prev.lstrip()))
                 or not fits(widths, len(prev.rstrip()), len(stripped.split(None, 1)[0]))):
             return None
         return _join(text, stripped)
