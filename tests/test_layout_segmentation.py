@@ -138,3 +138,29 @@ def test_a_numbered_or_bulleted_paragraph_wrapped_without_a_hanging_indent_is_on
     assert got[2].startswith("2. Hang") and got[2].endswith("cannot pull it.")
     assert got[3].startswith("- Check") and got[3].endswith("within a week.")
     assert got[4] == "- Keep the spare clips."
+
+
+COLUMNS = """\
+  • Ferry fares rise Ferry fares go up by ten            Browse by Port
+    pence from Monday, the board said.                   North Pier
+  • Pier repairs The pier's ramp is to be rebuilt        South Quay
+    over the summer, after years of complaints.          Old Dock
+  • New boats Two new boats arrive in the spring         Related Posts
+    to replace the ones that broke down.                   • Tide tables
+                                                             for May
+Why the ferry is late again                                • Pier works
+                                                             finish late
+The harbour board blamed the tides for the third           • Crew rota
+delay this week, but the crews say the ramp is at            changes
+fault. The new timetable starts on Monday, and the       Weather
+board says it will hold.                                 Tides
+"""
+
+
+def test_indented_lines_in_a_column_start_no_column_of_their_own():
+    # the items' second lines, indented under their text, do not make a column that would cut
+    # "The harbour board" after "The "
+    got = texts(COLUMNS, Layout(WRAPPED, 79))
+    assert ("The harbour board blamed the tides for the third delay this week, but the crews say the ramp is at "
+            "fault. The new timetable starts on Monday, and the board says it will hold.") in got
+    assert "Why the ferry is late again" in got

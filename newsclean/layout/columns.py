@@ -42,7 +42,7 @@ def read_columns(lines: list[str]) -> "list[tuple[str, Piece] | None] | None":
     spans: list[list[int]] = []
     for table in tables:
         first, last = table[0], table[-1]
-        starts = _anchors(lines, first, last)
+        starts = _anchors(lines, first, last, indents=True)
         while first - 1 >= 0 and _indent(lines[first - 1]) in starts:
             first -= 1
         while last + 1 < len(lines) and _indent(lines[last + 1]) in starts:
@@ -71,9 +71,12 @@ def _cells(lines: list[str], first: int, last: int) -> dict[int, list[tuple[int,
     return {i: [(m.start(), m.end()) for m in _CELL.finditer(lines[i])] for i in range(first, last + 1)}
 
 
-def _anchors(lines: list[str], first: int, last: int) -> list[int]:
-    """Where the columns of the lines ``first`` to ``last`` start: where three of them have a cell start."""
-    starts = Counter(a for row in _cells(lines, first, last).values() for a, _ in row if a > 0)
+def _anchors(lines: list[str], first: int, last: int, indents: bool = False) -> list[int]:
+    """Where the columns of the lines ``first`` to ``last`` start: where three of them have a cell
+    start with a cell before it (a line's indentation alone starts no column); with ``indents``,
+    also where three of them have their text start (a column's text where those before are empty)."""
+    skip = 0 if indents else 1
+    starts = Counter(a for row in _cells(lines, first, last).values() for a, _ in row[skip:] if a > 0)
     return sorted(x for x, n in starts.items() if n >= 3)
 
 
