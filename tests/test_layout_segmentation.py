@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from newsclean import clean, clean_and_explain
-from newsclean.layout import MARKDOWN, WRAPPED, Layout, segment
+from newsclean.layout import MARKDOWN, NODES, WRAPPED, Layout, segment
 from newsclean.pipeline import split_lines
 
 
@@ -164,3 +164,20 @@ def test_indented_lines_in_a_column_start_no_column_of_their_own():
     assert ("The harbour board blamed the tides for the third delay this week, but the crews say the ramp is at "
             "fault. The new timetable starts on Monday, and the board says it will hold.") in got
     assert "Why the ferry is late again" in got
+
+
+INTERVIEW_NODES = """\
+What drew you to the part of the harbour master?
+
+Ines Varga:
+ She keeps the whole town running and nobody notices until the ferry is late.
+
+Ingredients:
+Two cups of flour
+"""
+
+
+def test_a_bold_label_and_the_text_after_it_are_one_block_of_nodes():
+    got = texts(INTERVIEW_NODES, Layout(NODES))
+    assert "Ines Varga: She keeps the whole town running and nobody notices until the ferry is late." in got
+    assert "Ingredients:" in got and "Two cups of flour" in got  # a heading over a list stays apart

@@ -114,12 +114,16 @@ def nodes(lines: list[str]) -> Units:
 _CLOSING = frozenset(",.;:!?)]}’”»%")
 _OPENING = frozenset("([{“‘«/$€£-")
 _ENDS = frozenset(".!?:")
+_LABEL_CHARS = 40
 
 
 def _continues(prev: str, line: str, stripped: str) -> bool:
     before = prev.rstrip()
-    if not before or before[-1] in _ENDS:
+    if not before:
         return False
+    if before[-1] in _ENDS:
+        # a label in bold ("Sheila Atim:", "Update:") and the text of its paragraph after the space
+        return before[-1] == ":" and line[0] == " " and line[1:2] != " " and len(before) <= _LABEL_CHARS
     first = stripped[0]
     return (first.islower() or first in _CLOSING or before[-1] in _OPENING
             or (line[0] == " " and line[1:2] != " ") or (prev[-1] == " " and len(prev) - len(before) == 1))
