@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from newsclean import clean, clean_and_explain
-from newsclean.layout import MARKDOWN, NODES, WRAPPED, Layout, segment
+from newsclean.layout import MARKDOWN, NODES, WRAPPED, Layout, detect, segment
 from newsclean.pipeline import split_lines
 
 
@@ -181,3 +181,15 @@ def test_a_bold_label_and_the_text_after_it_are_one_block_of_nodes():
     got = texts(INTERVIEW_NODES, Layout(NODES))
     assert "Ines Varga: She keeps the whole town running and nobody notices until the ferry is late." in got
     assert "Ingredients:" in got and "Two cups of flour" in got  # a heading over a list stays apart
+
+
+def test_text_nodes_are_recognised_on_a_page_mostly_made_of_menus():
+    # a long site menu, one link per line, and an article whose links and bold words split its
+    # sentences: six of about 170 lines carry on the sentence above
+    menu = "\n".join(f"Section {n}" for n in range(150))
+    article = ("The harbour board met on\n the ferry timetable\n on Monday. The new boats\n arrive in May\n"
+               ", the board said. Fares rise\n by ten pence\n from June, and\n the pier reopens\n in July.\n")
+    page = menu + "\n" + article + "\n".join(f"Footer link {n}" for n in range(15)) + "\n"
+    lines = split_lines(page)[0]
+    assert detect(lines, page).name == NODES
+    assert detect(menu + "\n", menu + "\n").name != NODES  # the menu alone is one block per line

@@ -106,7 +106,7 @@ def detect(lines: list[str], text: str | None = None) -> Layout:
         return Layout(LINES)
     joins = _count(data.translate(_NODE_SHAPE), _NODE_JOIN)
     nonblank -= sum(map(str.isspace, lines))
-    if joins >= 5 and joins >= 0.05 * nonblank:
+    if joins >= 5 and joins >= 0.03 * nonblank:
         return Layout(NODES, reason=f"{joins} of {nonblank} lines continue the sentence above")
     return Layout(LINES)
 
