@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 from newsclean import clean, clean_and_explain
 from newsclean.layout import MARKDOWN, NODES, WRAPPED, Layout, detect, segment
 from newsclean.pipeline import split_lines
@@ -193,3 +195,25 @@ def test_text_nodes_are_recognised_on_a_page_mostly_made_of_menus():
     lines = split_lines(page)[0]
     assert detect(lines, page).name == NODES
     assert detect(menu + "\n", menu + "\n").name != NODES  # the menu alone is one block per line
+
+
+def test_an_article_wrapped_among_long_unwrapped_comments_is_read_wrapped():
+    article = textwrap.fill(
+        "The harbour board met on Monday to settle the ferry timetable for the summer, and after a long debate "
+        "about the winter crossings it agreed that the first boat will leave at six from the north pier. The "
+        "crews had asked for a later start, but the board said that the early boat carries most of the people "
+        "who work in the town, and that the ramp on the south quay will be closed for repairs until June. Fares "
+        "rise by ten pence from the first of May, the first rise in four years, and season tickets stay at the "
+        "price they have been since the new boats arrived. The board will review the timetable after a month, "
+        "when the first figures for the number of people on each crossing are in, and it has promised to hold "
+        "a public meeting in the town hall before it makes any change to the times of the early and late boats, "
+        "which are the ones that matter most to the people who live on the island and work on the mainland.", 78)
+    comments = "\n".join(
+        f"{who} wrote: I have taken that ferry every morning for twenty years and it has never once left on time "
+        f"in the winter, whatever the timetable says, and I do not expect this one to be different."
+        for who in ("Ann", "Piotr", "Maeve", "Tomas", "Ines", "Oskar", "Lena", "Ravi", "Bea", "Noor"))
+    page = "Ferry timetable settled\n\n" + article + "\n\nComments\n\n" + comments + "\n"
+    layout = detect(split_lines(page)[0], page)
+    assert layout.name == WRAPPED
+    first = article.split("\n\n")[0]
+    assert " ".join(first.split()) in texts(page, layout)

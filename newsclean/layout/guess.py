@@ -54,6 +54,7 @@ _NODE_JOIN = tuple({*(p + b"\n" + n + a for p in (b"w", b"o", b"c") for n in (b"
                     *(p + b"\n " + n for p in (b"w", b"o", b"c") for n in (b"w", b"o", b"c", b"e")), b"w \nw"})
 
 
+_PART_BREAKS = 6  # line breaks that show a page wrapped in part
 
 
 def _count(shape: bytes, needles: "tuple[bytes, ...]") -> int:
@@ -158,7 +159,12 @@ def _wrap_width(lines: list[str], lengths: list[int], nonblank: int, text: str,
         shortest, words = 0.6 * widest, max(5, widest // 8)
         prose = [n for x, n in zip(lines, lengths) if n > shortest and len(x.split()) >= words]
         # most of them fit, and enough of them break where the next word would not fit
-        if len(prose) >= 3 and sum(1 for n in prose if n <= widest + 1) >= 0.7 * len(prose) and best >= 0.1 * len(prose):
+        fit = sum(1 for n in prose if n <= widest + 1)
+        if len(prose) >= 3 and fit >= 0.7 * len(prose) and best >= 0.1 * len(prose):
+            return width, best
+        # a page wrapped in part (an article among long lines: comments, a second region, as
+        # a page's own source may wrap it): many breaks, for many of the lines that fit
+        if best >= _PART_BREAKS and best >= 0.3 * fit and fit >= 0.3 * len(prose):
             return width, best
     # tables laid out in columns: the cells are wrapped, each column at its own width
     entries = read_columns(lines) if gapped and len(GAPPED.findall(text)) >= 2 else None
