@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import re
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from newsclean.config import Config
 from newsclean.rules import builtin_catalog, line_key
-from newsclean.rules.index import PatternIndex, literal_prefixes, required_literals
+from newsclean.rules import index as index_module
+from newsclean.rules.index import PatternIndex, _trie_pattern, literal_prefixes, required_literals
 
 RULES = [r for r in builtin_catalog().rules if r.kind == "pattern" and r.patterns]
 
@@ -42,6 +46,39 @@ def test_index_agrees_with_trying_every_pattern():
         n = len(key.split())
         got = index.match(key, n)
         assert (got.code if got else None) == naive(key, n), line
+
+
+def test_index_agrees_once_its_buckets_use_their_regex(monkeypatch):
+    # every bucket of literals switches from lookups to its trie regex on first use
+    monkeypatch.setattr(index_module, "_REGEX_AFTER", 1)
+    index = PatternIndex([(r, p) for r in RULES for p in r.patterns])
+    lines = [x for r in RULES for x in (*r.drops, *r.keeps)]
+    for line in lines + [x + " and more" for x in lines] + [x[:-3] for x in lines]:
+        key = line_key(line)
+        n = len(key.split())
+        got = index.match(key, n)
+        assert (got.code if got else None) == naive(key, n), line
+
+
+def longest_prefix(literals: list[str], text: str) -> str | None:
+    return max((x for x in literals if text.startswith(x)), key=len, default=None)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text("ab.-]^\\ (|", min_size=1, max_size=6), min_size=1, max_size=12),
+       st.text("ab.-]^\\ (|", max_size=8))
+def test_trie_pattern_finds_the_longest_literal_a_text_starts_with(literals, text):
+    pattern, cuts = _trie_pattern(literals)
+
+    def longest(probe: str) -> str | None:
+        m = re.match(pattern, probe)
+        if m is None:
+            return None
+        cut = cuts.get(m.group())
+        return m.group() if cut is None else cut[0] if probe.startswith(cut[0]) else cut[1]
+    # the text, and each literal alone, cut short, and with more after it
+    for probe in (text, *(y for x in literals for y in (x, x[:-1], x + "a", x + text))):
+        assert longest(probe) == longest_prefix(literals, probe)
 
 
 def test_bucket_reports_lowest_code():

@@ -330,13 +330,12 @@ class _Loop:
             digits, tokens, date = f.digits, f.tokens, f.date
             self._bare = {i for i in idx if digits[i] == 1.0 and tokens[i] <= 2 and not date[i]}
         if self._bare:
-            counts = [i for i in idx if i in self._bare]
+            counts = list(compress(idx, map(self._bare.__contains__, idx)))
             for i in counts:
                 if page.drop(i, FURNITURE, CLASSIFY, "a bare number"):
                     changed = True
                     self._bare.discard(i)
-            gone = set(counts)
-            idx = [i for i in idx if i not in gone]
+            idx = list(filterfalse(set(counts).__contains__, idx))
         if not idx:
             return changed
         # What depends only on the lines kept (not on ``context``) is reused when they are
@@ -383,11 +382,15 @@ class _Loop:
         if self.in_ingredients:
             cf = [NEAR if i in self.in_ingredients else c for i, c in zip(idx, cf)]
         self.in_lists = self.article_lists(idx, cf) | self.embedded_posts(idx)
-        if self.in_lists:
-            cf = [NEAR if i in self.in_lists else c for i, c in zip(idx, cf)]
+        # their positions in idx (all of them are there; idx is sorted)
+        at = list(map(bisect_left, repeat(idx), self.in_lists))
+        if at:
+            cf = cf.copy()
+            for j in at:
+                cf[j] = NEAR
         rev = revise(cf)
-        if self.in_lists:
-            rev = [GOOD if i in self.in_lists else c for i, c in zip(idx, rev)]
+        for j in at:
+            rev[j] = GOOD
         # An ingredient list (at least three quantities among seven lines) is content wherever it stands.
         if any_ing:
             for j in range(len(idx)):
@@ -583,15 +586,11 @@ class _Loop:
         # Furniture inside the region: furniture lines, and runs of list-like lines (a box of
         # links or headlines: short lines, or lines without a sentence's end). Head lines
         # (byline, dateline) break a run.
-        listy = [False] * a + list(map(self.listy, idx[a:b + 1], cf[a:b + 1]))
-        j = a
-        while j <= b:
-            if not listy[j]:
-                j += 1
-                continue
-            k = j
-            while k + 1 <= b and listy[k + 1]:
-                k += 1
+        listy = [False] * a + list(map(self.listy, idx[a:b + 1], cf[a:b + 1])) + [False]  # (False ends the last run)
+        # each run of list-like lines: from a list-like line after one that is not (listy[-1] is
+        # False) up to the next line that is not (found by ``index``, in C)
+        for j in [j for j in compress(range(a, b + 1), listy[a:b + 1]) if not listy[j - 1]]:
+            k = listy.index(False, j) - 1
             run_len = k - j + 1
             # The region may open with the headline and its summary lines: not a list.
             opening = j == a and (self.echoes_first_line(idx[j], idx[0])
@@ -602,7 +601,6 @@ class _Loop:
                 elif run_len >= s.list_run and not opening:
                     changed |= page.drop(idx[m], LIST_IN_ARTICLE, CLASSIFY,
                                          self.why(idx[m], cf[m], rev[m], f"{run_len} list-like lines in a row; "))
-            j = k + 1
         changed |= self.drop_teasers(idx, cf, a, b)
         if context:
             changed |= self.cut_at_end(idx, cf, a, b)

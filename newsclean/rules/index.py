@@ -17,8 +17,8 @@ Trying every pattern on every line is the slow way. Each pattern is parsed once
   the ten digits), filed under each;
 * patterns with none of these are tried on every line short enough for them.
 
-The literal prefixes (suffixes) of one bucket become one regex, longest first,
-that finds the longest one a line starts (ends) with; only the patterns with a
+The literal prefixes (suffixes) of one bucket become one regex (their trie) that
+finds the longest one a line starts (ends) with; only the patterns with a
 literal that is a prefix of that one are tried, in code order. A gate's
 literals are looked for in all the lines of a page at once.
 
@@ -221,19 +221,61 @@ class _Bucket:
 
 
 # A bucket of literals is searched with a dict lookup per literal length until it
-# has met this many lines; then one regex of its literals takes over (compiling a
-# large alternation costs milliseconds: worth it for a batch, not for one page).
-_REGEX_AFTER = 200
+# has met this many lines; then one regex of its literals takes over. Building and
+# compiling it (about 0.5 ms for a bucket of the dev pages) costs what about a
+# thousand lookups lose to it (0.87 µs a line against 0.30 µs): a bucket pays for
+# the regex once it has spent as much without it.
+_REGEX_AFTER = 1000
+
+
+def _trie_pattern(literals: Sequence[str]) -> tuple[str, dict[str, tuple[str, str | None]]]:
+    """A regex that finds the longest of ``literals`` a text starts with, and its table of cuts.
+
+    The regex is the literals' trie, cut where a branch holds one literal only: there
+    it ends after the branch's first character, and the table gives, for what it
+    matched, that literal and the longest literal above the branch (for a text that
+    does not hold the rest of it). Anything else it matches is a literal. The
+    compiler reads every character of a pattern: the cut trie compiles several
+    times faster than an alternation of the literals, and matches faster.
+    """
+    lits = sorted(set(literals))
+    cuts: dict[str, tuple[str, str | None]] = {}
+
+    def branch(lo: int, hi: int, depth: int, last: str | None) -> str:
+        """The pattern for ``lits[lo:hi]`` after the ``depth`` characters they share."""
+        path = lits[lo][:depth]
+        ends = len(lits[lo]) == depth  # a literal ends here (the shortest sorts first)
+        if ends:
+            last = path
+            lo += 1
+        deeper, single = [], []
+        while lo < hi:
+            ch = lits[lo][depth]
+            end = lo + 1
+            while end < hi and lits[end][depth] == ch:
+                end += 1
+            if end - lo == 1:
+                cuts[path + ch] = (lits[lo], last)
+                single.append(re.escape(ch))
+            else:
+                deeper.append(re.escape(ch) + branch(lo, end, depth + 1, last))
+            lo = end
+        alts = deeper + ([f"[{''.join(single)}]" if len(single) > 1 else single[0]] if single else [])
+        if len(alts) == 1 and not ends:
+            return alts[0]
+        return f"(?:{'|'.join(alts)})" + ("?" if ends else "")
+
+    return (branch(0, len(lits), 0, None) if lits else "(?!)"), cuts
 
 
 class _Literals:
     """Patterns filed under the literals a matching key must start with (all
     sharing their first characters). The longest literal the key starts with is
     found (by a dict lookup per literal length, later by one regex of the
-    literals, longest first); the patterns to try are those with a literal that
+    literals' trie, see ``_trie_pattern``); the patterns to try are those with a literal that
     is a prefix of it, in code order. Tables are built on first use."""
 
-    __slots__ = ("head", "pending", "compiled", "max_words", "_by_literal", "_rx", "_cands", "_lengths", "_uses")
+    __slots__ = ("head", "pending", "compiled", "max_words", "_by_literal", "_rx", "_cuts", "_cands", "_lengths", "_uses")
 
     def __init__(self, head: str, compiled: dict[str, Any]) -> None:
         self.head = head
@@ -243,6 +285,7 @@ class _Literals:
         self.max_words = 0
         self._by_literal: dict[str, list[tuple[Any, str]]] | None = None
         self._rx: Any = None
+        self._cuts: dict[str, tuple[str, str | None]] = {}  # see ``_trie_pattern``
         self._cands: dict[str, tuple[tuple[Any, str], ...]] = {}
         self._lengths: list[int] = []
         self._uses = 0
@@ -277,17 +320,24 @@ class _Literals:
         rx = self._rx
         if rx is not None:
             m = rx(probe)
-            return None if m is None else m.group()
+            return None if m is None else self._uncut(m.group(), probe)
         by_literal = self.by_literal
         self._uses += 1
         if self._uses >= _REGEX_AFTER:
-            lits = sorted(self.by_literal, key=lambda x: (-len(x), x))
-            self._rx = re.compile("|".join(map(re.escape, lits))).match
+            pattern, self._cuts = _trie_pattern(list(by_literal))
+            self._rx = re.compile(pattern).match
         for n in self._lengths:
             head = probe[:n]
             if head in by_literal:
                 return head
         return None
+
+    def _uncut(self, got: str, probe: str) -> str | None:
+        """The longest literal ``probe`` starts with, from what the trie regex matched."""
+        cut = self._cuts.get(got)
+        if cut is None:
+            return got
+        return cut[0] if probe.startswith(cut[0]) else cut[1]
 
     def first(self, key: str, nwords: int, best: Any | None) -> Any | None:
         return self.first_reversed(key, key, nwords, best)
@@ -297,14 +347,12 @@ class _Literals:
         rx = self._rx
         if rx is not None:
             m = rx(probe)
-            if m is None:
-                return best
-            lit = m.group()
+            found = None if m is None else self._uncut(m.group(), probe)
         else:
             found = self._longest(probe)
-            if found is None:
-                return best
-            lit = found
+        if found is None:
+            return best
+        lit = found
         cands = self._cands.get(lit) or self._candidates(lit)
         return _first_match(cands, self.compiled, key, nwords, best)
 
