@@ -217,3 +217,23 @@ def test_an_article_wrapped_among_long_unwrapped_comments_is_read_wrapped():
     assert layout.name == WRAPPED
     first = article.split("\n\n")[0]
     assert " ".join(first.split()) in texts(page, layout)
+
+
+BROKEN_LINKS = """\
+[![](http://example.org/wp-
+content/themes/harbour/images/icon-
+fb.png)](http://facebook.example/harbour)
+
+## [Ferry timetable settled after a long
+debate](http://example.org/2031/05/ferry-timetable-settled-after-a-long-
+debate/ "Permanent Link: Ferry timetable settled")
+
+The harbour board met on Monday.
+"""
+
+
+def test_a_markdown_link_broken_over_lines_is_one_block_wrapped_or_not():
+    got = texts(BROKEN_LINKS, Layout(MARKDOWN))  # no wrap width found: the brackets still tell
+    assert got[0] == ""  # an image: no words
+    assert got[1] == "Ferry timetable settled after a long debate"
+    assert got[2] == "The harbour board met on Monday."

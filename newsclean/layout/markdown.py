@@ -121,6 +121,8 @@ def markdown(lines: list[str], widths: bytes = b"") -> Units:
     in_fence = False
     prev_len = 0
     long_word = False  # whether the line above is longer than any width for a word too long for one
+    unclosed = False  # whether the block's links are still open at the end of the line above
+    brackets, in_url = 0, False  # the block's "[" not closed yet; whether it is inside a link's "(address"
     widest = widths.rfind(1) if widths else 0
 
     def close() -> None:
@@ -153,8 +155,8 @@ def markdown(lines: list[str], widths: bytes = b"") -> Units:
         # a quote's wrapped lines each start with ">" again; a table row's go on without a "|"
         goes_on = start is None or (start == QUOTE and kind == QUOTE)
         # a line longer than any width broke only where a word too long for a line (a URL) let it
-        if goes_on and open_block and pieces and ((prev_len > widest and long_word)
-                                                  or fits(widths, prev_len, _first_word_length(line, start))):
+        if goes_on and pieces and (unclosed or (open_block and (
+                (prev_len > widest and long_word) or fits(widths, prev_len, _first_word_length(line, start))))):
             pieces.append((i, 0, len(line)))
         else:
             close()
@@ -164,6 +166,13 @@ def markdown(lines: list[str], widths: bytes = b"") -> Units:
                 in_fence = True
                 continue
         prev_len = len(line.rstrip())
+        # a link or image whose text or address goes on in the next line (html2text breaks both,
+        # an address also at its hyphens): the block goes on until its brackets close, wrapped or not
+        if len(pieces) == 1:
+            brackets, in_url = 0, False
+        brackets += line.count("[") - line.count("]")
+        in_url = line.rfind("](") > line.rfind(")") if "](" in line else in_url and ")" not in line
+        unclosed = brackets > 0 or in_url
         long_word = prev_len > widest and max(map(len, line.split())) >= _LONG_WORD
         hard = line.endswith("  ") or line.endswith("\\")
         open_block = (bool(widths) and kind in (PARAGRAPH, HEADING, ITEM, QUOTE, TABLE_ROW) and not hard
