@@ -237,3 +237,25 @@ def test_a_markdown_link_broken_over_lines_is_one_block_wrapped_or_not():
     assert got[0] == ""  # an image: no words
     assert got[1] == "Ferry timetable settled after a long debate"
     assert got[2] == "The harbour board met on Monday."
+
+
+SIDEBAR = """\
+                    Ferry timetable settled after a long debate
+
+Home                The harbour board met on Monday to settle the     RELATED STORIES
+News                timetable for the summer crossings.               14 May 31 | Ferry fares rise
+Sport                                                                 13 May 31 | Pier repairs
+Weather             The first boat will leave at six from the north   12 May 31 | New boats
+                    pier, the board said.                             11 May 31 | Crew rota
+
+                    Fares rise by ten pence from the first of June,
+                    the first rise in four years.
+"""
+
+
+def test_a_story_beside_a_sidebar_runs_on_into_its_text_under_the_table():
+    got = texts(SIDEBAR, Layout(WRAPPED, 70))
+    # the story's cells, then its text under the table, with nothing between
+    at = got.index("pier, the board said.")
+    assert got[at + 1] == "Fares rise by ten pence from the first of June, the first rise in four years."
+    assert got.index("The harbour board met on Monday to settle the") < at

@@ -56,7 +56,7 @@ def read_columns(lines: list[str]) -> "list[tuple[str, Piece] | None] | None":
     done = 0
     for first, last in spans:
         out.extend(entries[done:first])
-        out.extend(_read_table(lines, first, last))
+        out.extend(_read_table(lines, first, last, _indent_near(lines, first - 1, -1), _indent_near(lines, last + 1, 1)))
         done = last + 1
     out.extend(entries[done:])
     return out
@@ -80,8 +80,20 @@ def _anchors(lines: list[str], first: int, last: int, indents: bool = False) -> 
     return sorted(x for x, n in starts.items() if n >= 3)
 
 
-def _read_table(lines: list[str], first: int, last: int) -> "list[tuple[str, Piece] | None]":
-    """The lines ``first`` to ``last`` (a table laid out in columns), read column by column."""
+def _indent_near(lines: list[str], start: int, step: int) -> int:
+    """Where the text nearest line ``start`` (going by ``step``, past blank lines) starts (0 when none)."""
+    for i in range(start, start + 3 * step, step):
+        if 0 <= i < len(lines) and lines[i].strip():
+            return _indent(lines[i])
+    return 0
+
+
+def _read_table(lines: list[str], first: int, last: int, above: int = 0,
+                below: int = 0) -> "list[tuple[str, Piece] | None]":
+    """The lines ``first`` to ``last`` (a table laid out in columns), read column by column; the
+    column that starts where the text under it does (``below``) is read last, and the one that
+    starts where the text above it does (``above``) first, so that each runs on into that text
+    (a story laid out beside a sidebar, and going on under it)."""
     cells = _cells(lines, first, last)
     anchors = _anchors(lines, first, last)
     columns: dict[int, list[tuple[int, int, int]]] = {}
@@ -95,7 +107,9 @@ def _read_table(lines: list[str], first: int, last: int) -> "list[tuple[str, Pie
                 column = max((x for x in anchors if x <= lo), default=0)
                 columns.setdefault(column, []).append((i, lo, hi))
     out: "list[tuple[str, Piece] | None]" = []
-    for column in sorted(columns):
+    # (the column under which the text goes on is read last even when the text above starts there too:
+    # a story's headline may stand apart from it more safely than the two halves of its body)
+    for column in sorted(columns, key=lambda c: (c == below and c > 0, c != above or c == 0, c)):
         prev = -2
         for i, a, b in columns[column]:
             if i != prev + 1:
