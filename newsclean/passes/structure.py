@@ -988,7 +988,8 @@ class _Loop:
 
     def title_echoes(self, idx: list[int]) -> list[int]:
         """Positions (in ``idx``) of the lines that repeat the page title (the page's first line):
-        headline-sized, most of their words in the title, and much of the title in them."""
+        headline-sized, most of their words in the title, and much of the title in them (when
+        none does, in Markdown, the top heading: see ``top_heading``)."""
         title_line = self.nonblank[0] if self.nonblank else -1
         if self._echoes is None or self._echoes[0] != title_line:
             keys, f = self.page.keys, self.f
@@ -1013,6 +1014,8 @@ class _Loop:
                     common = sum(1 for t in toks if t in tset)
                     if common >= 0.8 * len(toks) and len(set(toks) & tset) >= max(2, 0.4 * len(tset)):
                         found.add(i)
+            if not found:
+                found = self.top_heading()
             self._echoes = (title_line, found)
         if self._echo_pos[0] is idx:
             return self._echo_pos[1]
@@ -1262,6 +1265,20 @@ class _Loop:
             if j < a and cf[j] != BAD:
                 keep.add(j)
         return keep
+
+    def top_heading(self) -> set[int]:
+        """The page's first headline-sized heading of the top level ("# ", else "## ") among the lines
+        kept at the start, when the layout marks headings (Markdown): a page written without its
+        title line names its article there."""
+        units = self.page.units
+        if units is None or not units.kinds:
+            return set()
+        tokens, top, source = self.f.tokens, self.s.headline_max_words, self.page.source
+        for level in ("# ", "## "):
+            for i in self.start:
+                if units.kinds[i] == "heading" and source[units.pieces[i][0][0]].startswith(level) and 2 <= tokens[i] <= top:
+                    return {i}
+        return set()
 
     def marked_heading(self, i: int) -> bool:
         """Whether the layout marks line ``i`` as a heading (a Markdown ``#`` heading)."""
