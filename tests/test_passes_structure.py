@@ -512,15 +512,16 @@ def test_a_site_tagline_in_the_footer_that_echoes_the_title_is_not_the_headline(
 
 
 def test_a_markdown_page_without_its_title_is_anchored_at_its_top_heading():
-    # Markdown as a scraper writes it has no title line: the "# " heading names the article
+    # Markdown as a scraper writes it has no title line: its top heading names the article
     comments = [f"{who} have taken that ferry for twenty years and it has never once been on time in the winter, which "
                 f"is why {who} stopped relying on it for anything that matters, at home or at work in the city."
                 for who in ("I", "We", "They", "I", "We")]
 
     def link(text):
         return f"[{text}](/{text.lower().replace(' ', '-')})"
-    text = page("  * " + "\n  * ".join(map(link, MENU)),
-                "# Seven changes in the ferry timetable",
+    text = page("# [The Quayside Herald](https://quayside.example/)",  # the site's name: not the headline
+                "  * " + "\n  * ".join(map(link, MENU)),
+                "## Seven changes in the ferry timetable",
                 "The new ferry timetable starts on Monday, and it brings seven changes.",
                 "The first boat now leaves at twenty to six, and the last one at ten to midnight.",
                 "Boats sail every forty minutes until eight, and bikes go free before seven in the morning.",
@@ -530,4 +531,6 @@ def test_a_markdown_page_without_its_title_is_anchored_at_its_top_heading():
     result = clean_and_explain(text)
     assert result.layout.name == "markdown"
     assert "bikes go free" in result.text and "twenty years" not in result.text
-    assert any(note.startswith("close choice of the article: the text under the headline") for note in result.notes)
+    # the headline is the article's heading (line 10), not the site's name linked to its home (line 1)
+    assert any(note.startswith("close choice of the article: the text under the headline (line 10)")
+               for note in result.notes)

@@ -1276,7 +1276,9 @@ class _Loop:
         tokens, top, source = self.f.tokens, self.s.headline_max_words, self.page.source
         for level in ("# ", "## "):
             for i in self.start:
-                if units.kinds[i] == "heading" and source[units.pieces[i][0][0]].startswith(level) and 2 <= tokens[i] <= top:
+                line = source[units.pieces[i][0][0]]
+                if (units.kinds[i] == "heading" and line.startswith(level) and 2 <= tokens[i] <= top
+                        and _SITE_LINK(line) is None):
                     return {i}
         return set()
 
@@ -1589,6 +1591,9 @@ class _LanguageGuess:
 _UNSURE = object()
 
 
+# A heading that is one link to a site's home or a section ("# [Ann's Blog](https://ann.example/blog/)"):
+# the site's name, not an article's headline.
+_SITE_LINK = re.compile(r"#+\s*\[[^\]]*\]\((?:https?://[^/)\s]+)?/?[^/)\s]*/?(?:\s+\"[^\"]*\")?\)\s*$").match
 _MARKER_SIZES = range(1, 200)  # the lengths of a line that may be an end marker
 
 
