@@ -358,7 +358,8 @@ class _Loop:
         # Items of an ingredient list without a quantity ("Salz", "Frischhaltefolie") next to ones with it.
         if self._quantities is None:  # the lines that open with a quantity and a unit, once per page
             digits, ingredient = f.digits, self.ingredient
-            self._quantities = {i for i in idx if digits[i] > 0 and ingredient(i)}
+            # (only the lines holding a digit are looked at: picked by C-level loops)
+            self._quantities = set(filter(ingredient, compress(idx, map(digits.__getitem__, idx))))
         any_ing = not self._quantities.isdisjoint(idx)
         ing = list(map(self._quantities.__contains__, idx)) if any_ing else []
         self.in_ingredients = {i for j, i in enumerate(idx) if not ing[j] and f.words[i] <= 4
@@ -473,11 +474,12 @@ class _Loop:
         bullet, "Step 2" or "Q:", or end with a colon (C-level loops; the pattern runs only on
         the lines whose first character may open an item)."""
         if self._list_starts is None:
-            lines, nonblank = self.page.lines, self.nonblank
-            texts = list(map(lines.__getitem__, nonblank))
-            maybe = list(compress(nonblank, map(_ITEM_FIRSTS.__contains__, map(itemgetter(slice(1)), map(str.lstrip, texts)))))
+            # only the lines kept at the start: every round's lines are among them
+            lines, start = self.page.lines, self.start
+            texts = list(map(lines.__getitem__, start))
+            maybe = list(compress(start, map(_ITEM_FIRSTS.__contains__, map(itemgetter(slice(1)), map(str.lstrip, texts)))))
             opens = compress(maybe, map(_ITEM_START, map(lines.__getitem__, maybe)))
-            inner = list(compress(nonblank, map(self.f.inner.__getitem__, nonblank)))  # a colon is inner punctuation
+            inner = list(compress(start, map(self.f.inner.__getitem__, start)))  # a colon is inner punctuation
             colons = compress(inner, map(str.endswith, map(str.rstrip, map(lines.__getitem__, inner)), repeat(":")))
             self._list_starts = sorted({*opens, *colons})
         return self._list_starts
