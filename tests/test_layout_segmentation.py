@@ -259,3 +259,11 @@ def test_a_story_beside_a_sidebar_runs_on_into_its_text_under_the_table():
     at = got.index("pier, the board said.")
     assert got[at + 1] == "Fares rise by ten pence from the first of June, the first rise in four years."
     assert got.index("The harbour board met on Monday to settle the") < at
+
+
+def test_a_centred_paragraph_is_one_block():
+    words = ("The harbour board settled the ferry timetable on Monday after a long debate about the winter "
+             "crossings, and the first boat will leave at six from the north pier from the first of June.")
+    page = "\n".join(line.center(79).rstrip() for line in textwrap.wrap(words, 79)) + "\n"
+    assert len(page.splitlines()) >= 2 and page.splitlines()[-1].startswith("   ")
+    assert texts(page, Layout(WRAPPED, 79)) == [words]

@@ -78,14 +78,19 @@ def wrapped(lines: list[str], width: int) -> Units:
         widths = wrap_widths([e[0] if e is not None else "" for e in entries], width, CELL_NARROWEST)
 
     def carries_on(prev: str, line: str, stripped: str, text: str) -> "str | None":
-        indent = len(line) - len(line.lstrip())
+        if _BULLET.match(line) is not None:
+            return None
+        indent, word = len(line) - len(line.lstrip()), len(stripped.split(None, 1)[0])
+        before = prev.strip()
+        prev_indent = len(prev) - len(prev.lstrip())
         # under a numbered or bulleted line, at its text's indentation or at its own (a
         # paragraph that opens with "2." or "-", wrapped without a hanging indent)
-        if (_BULLET.match(line) is not None
-                or (indent != _text_indent(prev) and indent != len(prev) - len(prev.lstrip()))
-                or not fits(widths, len(prev.rstrip()), len(stripped.split(None, 1)[0]))):
-            return None
-        return _join(text, stripped)
+        if indent == _text_indent(prev) or indent == prev_indent:
+            return _join(text, stripped) if fits(widths, len(prev.rstrip()), word) else None
+        # centred text: both lines centred on one column, the one above as full as the width lets it be
+        if abs(2 * prev_indent + len(before) - 2 * indent - len(stripped)) <= 2 and fits(widths, len(before), word):
+            return _join(text, stripped)
+        return None
 
     units = _blocks(lines, carries_on, entries)
     # text browsers number the links (lynx, links: "[12]Home"); the numbers are not the page's words
