@@ -267,3 +267,18 @@ def test_a_centred_paragraph_is_one_block():
     page = "\n".join(line.center(79).rstrip() for line in textwrap.wrap(words, 79)) + "\n"
     assert len(page.splitlines()) >= 2 and page.splitlines()[-1].startswith("   ")
     assert texts(page, Layout(WRAPPED, 79)) == [words]
+
+
+def test_a_short_wrapped_article_under_a_centred_title_is_read_wrapped():
+    # three line breaks show the width; the centred title is longer than it only by its indentation
+    menu = "\n".join(f"  • Section {n}" for n in range(30))
+    title = " " * 50 + "Ferry timetable settled after a long debate"
+    body = ("The harbour board settled the ferry timetable on Monday after a long debate\n"
+            "about the winter crossings. The first boat will leave at six from the north\n"
+            "pier, and the last one at eleven from the south quay, the board said today.\n"
+            "Fares rise by ten pence from June, the first rise in four years, and season\n"
+            "tickets keep their price.\n")
+    page = menu + "\n\n" + title + "\n\n" + body
+    layout = detect(split_lines(page)[0], page)
+    assert layout.name == WRAPPED
+    assert any(t.startswith("The harbour board") and t.endswith("keep their price.") for t in texts(page, layout))

@@ -151,7 +151,7 @@ def _wrap_width(lines: list[str], lengths: list[int], nonblank: int, text: str,
     counts = vote_counts(lines, lengths)
     best = max(counts[40:])
     # four breaks show a wrap (two on a short page, or on one where no line is longer than the width)
-    if best >= 2 and (best >= 4 or nonblank < 30 or max(lengths) <= counts.index(best, 40) + 1):
+    if best >= 2 and (best >= 4 or nonblank < 30 or max(map(len, map(str.strip, lines))) <= counts.index(best, 40) + 1):
         width = counts.index(best, 40)
         # the widest width the breaks show nearly as well (a page may wrap its parts at several)
         widest = max(w for w in range(40, len(counts)) if counts[w] >= min(best, max(3, best // 4)))
