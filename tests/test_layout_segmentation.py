@@ -282,3 +282,21 @@ def test_a_short_wrapped_article_under_a_centred_title_is_read_wrapped():
     layout = detect(split_lines(page)[0], page)
     assert layout.name == WRAPPED
     assert any(t.startswith("The harbour board") and t.endswith("keep their price.") for t in texts(page, layout))
+
+
+def test_rows_of_a_table_in_columns_do_not_hide_a_wrapped_article():
+    # the rows of the page's header table are long because of their columns, not because the
+    # page is one block per line
+    header = ("[logo]           ● [news] [sport] [weather]  ●   [classifieds] [jobs]      [cars]       [homes]\n"
+              "   Quayside Herald                [Go elsewhere           ]  [News       ] [                    ] [Search]\n"
+              "  Ferry timetable settled after a long debate                                 [Harbour] [Tides] [Ferries]\n"
+              "  Home > News > Harbour > Ferries                      Monday 3 June 2031   [Print] [Email] [Share]\n")
+    body = ("  The harbour board settled the ferry timetable on Monday after a long debate\n"
+            "  about the winter crossings. The first boat will leave at six from the north\n"
+            "  pier, and the last one at eleven from the south quay, the board said today.\n"
+            "  Fares rise by ten pence from June, the first rise in four years, and season\n"
+            "  tickets keep their price, the chair of the board said after the meeting.\n")
+    page = header + "\n" + body
+    layout = detect(split_lines(page)[0], page)
+    assert layout.name == WRAPPED
+    assert any(t.startswith("The harbour board") and t.endswith("after the meeting.") for t in texts(page, layout))

@@ -157,7 +157,9 @@ def _wrap_width(lines: list[str], lengths: list[int], nonblank: int, text: str,
         widest = max(w for w in range(40, len(counts)) if counts[w] >= min(best, max(3, best // 4)))
         # lines of prose: most of the width long, with as many words as that takes
         shortest, words = 0.6 * widest, max(5, widest // 8)
-        prose = [n for x, n in zip(lines, lengths) if n > shortest and len(x.split()) >= words]
+        # (a row of a table laid out in columns is long because of its columns: not a line of prose)
+        prose = [n for x, n in zip(lines, lengths)
+                 if n > shortest and len(x.split()) >= words and not (gapped and GAPPED.search(x.rstrip()))]
         # most of them fit, and enough of them break where the next word would not fit
         fit = sum(1 for n in prose if n <= widest + 1)
         if len(prose) >= 3 and fit >= 0.7 * len(prose) and best >= 0.1 * len(prose):
