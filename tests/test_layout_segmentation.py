@@ -300,3 +300,13 @@ def test_rows_of_a_table_in_columns_do_not_hide_a_wrapped_article():
     layout = detect(split_lines(page)[0], page)
     assert layout.name == WRAPPED
     assert any(t.startswith("The harbour board") and t.endswith("after the meeting.") for t in texts(page, layout))
+
+
+def test_a_glued_line_reads_the_same_with_or_without_its_indentation():
+    # its bullet stays with its text either way, so cleaning a cleaned page changes nothing
+    glued = Layout("glued")
+    assert texts("  • Powered by WordPress\n", glued)[0] == texts("• Powered by WordPress\n", glued)[0]
+    page = ("The city council approved a plan to rebuild the old bridge on Tuesday.The council met for an hour.\n\n"
+            "  • Powered by WordPress\n")
+    once = clean(page, layout="glued")
+    assert clean(once, layout="glued") == once

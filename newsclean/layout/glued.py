@@ -41,7 +41,9 @@ def glued(lines: list[str]) -> Units:
             units.add(line, ((i, 0, len(line)),))
             continue
         start = len(line) - len(line.lstrip())
-        cuts = [(m.start(), m.end()) for m in finditer(line) if m.start() >= start]
+        # (a separator that opens the line's text, "• Home", is its bullet, not a cut: with the
+        # line's indentation before it or not, the line reads the same)
+        cuts = [(m.start(), m.end()) for m in finditer(line) if m.start() > start]
         cuts.append((len(line), len(line)))
         parts = []
         for a, b in cuts:
